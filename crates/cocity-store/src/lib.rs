@@ -1,0 +1,1 @@
+//! cocity-store
