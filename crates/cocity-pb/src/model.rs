@@ -234,6 +234,54 @@ impl Profile {
         Ok(())
     }
 
+    /// Like [`Profile::push`], with the text cells taken from an iterator, so that a streaming
+    /// reader appends a voter without building a slice of cells for it.
+    pub fn push_cells<'c>(
+        &mut self,
+        line: u32,
+        cells: impl IntoIterator<Item = &'c str>,
+        projects: &[u32],
+        points: &[Points],
+    ) -> Result<(), String> {
+        if !points.is_empty() && points.len() != projects.len() {
+            return Err(format!(
+                "{} projects but {} points",
+                projects.len(),
+                points.len()
+            ));
+        }
+        let (text_len, ends_len) = (self.text.len(), self.cell_ends.len());
+        let mut count = 0;
+        for cell in cells {
+            count += 1;
+            self.text.push_str(cell);
+            match to_u32(self.text.len()) {
+                Ok(end) => self.cell_ends.push(end),
+                Err(e) => {
+                    self.text.truncate(text_len);
+                    self.cell_ends.truncate(ends_len);
+                    return Err(e);
+                }
+            }
+        }
+        if count != self.extra_count {
+            self.text.truncate(text_len);
+            self.cell_ends.truncate(ends_len);
+            return Err(format!(
+                "expected {} voter cells, got {count}",
+                self.extra_count
+            ));
+        }
+        if self.starts.is_empty() {
+            self.starts.push(0);
+        }
+        self.items.extend_from_slice(projects);
+        self.points.extend_from_slice(points);
+        self.starts.push(to_u32(self.items.len())?);
+        self.lines.push(line);
+        Ok(())
+    }
+
     /// The voter at `index` (panics never: out of range gives `None`).
     pub fn voter(&self, index: usize) -> Option<Voter<'_>> {
         (index < self.len()).then_some(Voter {

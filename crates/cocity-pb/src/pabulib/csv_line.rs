@@ -1,0 +1,385 @@
+//! Rows of a Pabulib file, streamed: Python's `str.splitlines()` followed by
+//! `csv.reader(delimiter=";")`, which is how pabutools sees a file.
+//!
+//! One physical chunk (up to the next `\n`) is held at a time, in a buffer reused for the whole
+//! file, so reading never holds the text twice.
+
+use std::io::BufRead;
+
+use super::error::ReadError;
+
+/// One cell of the current row: a range of [`RowReader::text`] and where it starts in the raw
+/// line (for error columns).
+#[derive(Clone, Copy, Debug)]
+pub struct Cell {
+    start: usize,
+    end: usize,
+    raw_start: usize,
+    quoted: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum State {
+    StartField,
+    InField,
+    InQuoted,
+    QuoteInQuoted,
+}
+
+/// Streams the rows of a `;`-separated file.
+pub struct RowReader<R> {
+    input: R,
+    /// The current physical chunk, valid UTF-8 (its allocation is reused).
+    chunk: String,
+    pos: usize,
+    at_start: bool,
+    /// Number of logical lines handed out so far.
+    line: u32,
+    row_line: u32,
+    text: String,
+    cells: Vec<Cell>,
+    raw: String,
+}
+
+impl<R: BufRead> RowReader<R> {
+    pub fn new(input: R) -> RowReader<R> {
+        RowReader {
+            input,
+            chunk: String::new(),
+            pos: 0,
+            at_start: true,
+            line: 0,
+            row_line: 0,
+            text: String::new(),
+            cells: Vec::new(),
+            raw: String::new(),
+        }
+    }
+
+    /// The 1-based line where the current row starts.
+    pub fn row_line(&self) -> u32 {
+        self.row_line
+    }
+
+    /// The number of the last line read (the last line of a multi-line row).
+    pub fn last_line(&self) -> u32 {
+        self.line
+    }
+
+    /// Number of cells of the current row (0 for an empty line).
+    pub fn len(&self) -> usize {
+        self.cells.len()
+    }
+
+    /// The unescaped text of cell `i` ("" past the end).
+    pub fn cell(&self, i: usize) -> &str {
+        self.cells
+            .get(i)
+            .and_then(|c| self.text.get(c.start..c.end))
+            .unwrap_or("")
+    }
+
+    /// The 1-based character column of byte `offset` of cell `i`'s text (approximate after a
+    /// doubled quote inside the cell).
+    pub fn column(&self, i: usize, offset: usize) -> u32 {
+        let byte = match self.cells.get(i) {
+            Some(c) => c.raw_start + offset,
+            None => self.raw.len(),
+        };
+        let mut byte = byte.min(self.raw.len());
+        while !self.raw.is_char_boundary(byte) {
+            byte -= 1;
+        }
+        let chars = self.raw.get(..byte).map_or(0, |s| s.chars().count());
+        u32::try_from(chars + 1).unwrap_or(u32::MAX)
+    }
+
+    /// The column where cell `i` begins (its opening quote, if quoted).
+    pub fn cell_column(&self, i: usize) -> u32 {
+        let quoted = self.cells.get(i).is_some_and(|c| c.quoted);
+        let col = self.column(i, 0);
+        if quoted { col.saturating_sub(1).max(1) } else { col }
+    }
+
+    /// Reads the next row. Returns `Ok(false)` at the end of the input. An empty line gives a row
+    /// of zero cells; a quoted field left open continues on the next line (the line break is
+    /// lost, as in Python's csv module on split lines).
+    pub fn next_row(&mut self) -> Result<bool, ReadError> {
+        self.text.clear();
+        self.cells.clear();
+        self.raw.clear();
+        let mut state = State::StartField;
+        let mut field_start = 0usize;
+        let mut raw_field_start = 0usize;
+        let mut first = true;
+        loop {
+            let Some((a, b)) = self.next_line()? else {
+                if first {
+                    return Ok(false);
+                }
+                return Err(ReadError::new(
+                    self.row_line,
+                    None,
+                    "expected a closing \" for a quoted field, found the end of the file",
+                ));
+            };
+            if first {
+                self.row_line = self.line;
+                first = false;
+            }
+            let raw_base = self.raw.len();
+            let line = self.chunk.get(a..b).unwrap_or("");
+            self.raw.push_str(line);
+            if line.is_empty() && state == State::StartField && self.cells.is_empty() {
+                return Ok(true);
+            }
+            let bytes = line.as_bytes();
+            let mut run = 0usize;
+            let mut i = 0usize;
+            while i < bytes.len() {
+                let c = bytes[i];
+                match state {
+                    State::StartField => {
+                        field_start = self.text.len();
+                        if c == b'"' {
+                            state = State::InQuoted;
+                            raw_field_start = raw_base + i + 1;
+                            run = i + 1;
+                        } else if c == b';' {
+                            self.cells.push(Cell {
+                                start: field_start,
+                                end: field_start,
+                                raw_start: raw_base + i,
+                                quoted: false,
+                            });
+                            run = i + 1;
+                        } else {
+                            state = State::InField;
+                            raw_field_start = raw_base + i;
+                            run = i;
+                        }
+                    }
+                    State::InField => {
+                        if c == b';' {
+                            self.text.push_str(line.get(run..i).unwrap_or(""));
+                            self.cells.push(Cell {
+                                start: field_start,
+                                end: self.text.len(),
+                                raw_start: raw_field_start,
+                                quoted: false,
+                            });
+                            state = State::StartField;
+                            run = i + 1;
+                        }
+                    }
+                    State::InQuoted => {
+                        if c == b'"' {
+                            self.text.push_str(line.get(run..i).unwrap_or(""));
+                            state = State::QuoteInQuoted;
+                            run = i + 1;
+                        }
+                    }
+                    State::QuoteInQuoted => {
+                        if c == b'"' {
+                            // A doubled quote stands for one quote.
+                            self.text.push('"');
+                            state = State::InQuoted;
+                            run = i + 1;
+                        } else if c == b';' {
+                            self.cells.push(Cell {
+                                start: field_start,
+                                end: self.text.len(),
+                                raw_start: raw_field_start,
+                                quoted: true,
+                            });
+                            state = State::StartField;
+                            run = i + 1;
+                        } else {
+                            // Python's non-strict csv keeps what follows a closing quote.
+                            state = State::InField;
+                            run = i;
+                        }
+                    }
+                }
+                i += 1;
+            }
+            match state {
+                State::InQuoted => {
+                    self.text.push_str(line.get(run..).unwrap_or(""));
+                    continue;
+                }
+                State::StartField => {
+                    // The line ended right after a `;`: one more, empty, cell.
+                    self.cells.push(Cell {
+                        start: self.text.len(),
+                        end: self.text.len(),
+                        raw_start: raw_base + bytes.len(),
+                        quoted: false,
+                    });
+                }
+                State::InField | State::QuoteInQuoted => {
+                    if state == State::InField {
+                        self.text.push_str(line.get(run..).unwrap_or(""));
+                    }
+                    self.cells.push(Cell {
+                        start: field_start,
+                        end: self.text.len(),
+                        raw_start: raw_field_start,
+                        quoted: state == State::QuoteInQuoted,
+                    });
+                }
+            }
+            return Ok(true);
+        }
+    }
+
+    /// The next logical line as a byte range of `self.chunk`, reading a new chunk when needed.
+    fn next_line(&mut self) -> Result<Option<(usize, usize)>, ReadError> {
+        loop {
+            if self.pos < self.chunk.len() {
+                let start = self.pos;
+                let bytes = self.chunk.as_bytes();
+                self.line = self.line.saturating_add(1);
+                return Ok(Some(match find_line_break(bytes, start) {
+                    Some((i, len)) => {
+                        self.pos = i + len;
+                        (start, i)
+                    }
+                    None => {
+                        self.pos = bytes.len();
+                        (start, bytes.len())
+                    }
+                }));
+            }
+            if !self.refill()? {
+                return Ok(None);
+            }
+        }
+    }
+
+    fn refill(&mut self) -> Result<bool, ReadError> {
+        let mut buf = std::mem::take(&mut self.chunk).into_bytes();
+        buf.clear();
+        self.pos = 0;
+        let n = self.input.read_until(b'\n', &mut buf).map_err(|e| {
+            ReadError::new(self.line + 1, None, format!("cannot read the input: {e}"))
+        })?;
+        if n == 0 {
+            self.chunk = String::from_utf8(buf).unwrap_or_default();
+            return Ok(false);
+        }
+        if self.at_start {
+            self.at_start = false;
+            if buf.starts_with(&[0xEF, 0xBB, 0xBF]) {
+                buf.drain(..3);
+            }
+        }
+        match String::from_utf8(buf) {
+            Ok(s) => {
+                self.chunk = s;
+                Ok(true)
+            }
+            Err(e) => {
+                let bytes = e.as_bytes();
+                let bad = e.utf8_error().valid_up_to();
+                let valid = std::str::from_utf8(bytes.get(..bad).unwrap_or(&[])).unwrap_or("");
+                let (mut line, mut col_from) = (self.line + 1, 0usize);
+                let mut from = 0;
+                while let Some((i, len)) = find_line_break(valid.as_bytes(), from) {
+                    line += 1;
+                    from = i + len;
+                    col_from = from;
+                }
+                let column = valid.get(col_from..).map_or(0, |s| s.chars().count()) + 1;
+                Err(ReadError::new(
+                    line,
+                    u32::try_from(column).ok(),
+                    "expected UTF-8 text, found an invalid byte sequence",
+                ))
+            }
+        }
+    }
+}
+
+/// Finds the next line break at or after `from`, as Python's `str.splitlines()` sees them:
+/// `\n`, `\r\n`, `\r`, `\v`, `\f`, `\x1c`–`\x1e`, U+0085, U+2028, U+2029. Returns its position
+/// and byte length.
+pub fn find_line_break(b: &[u8], from: usize) -> Option<(usize, usize)> {
+    let mut i = from;
+    while i < b.len() {
+        match b[i] {
+            b'\n' | 0x0b | 0x0c | 0x1c | 0x1d | 0x1e => return Some((i, 1)),
+            b'\r' => return Some((i, if b.get(i + 1) == Some(&b'\n') { 2 } else { 1 })),
+            0xC2 if b.get(i + 1) == Some(&0x85) => return Some((i, 2)),
+            0xE2 if b.get(i + 1) == Some(&0x80) && matches!(b.get(i + 2), Some(0xA8 | 0xA9)) => {
+                return Some((i, 3));
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rows(input: &str) -> Vec<(u32, Vec<String>)> {
+        let mut r = RowReader::new(input.as_bytes());
+        let mut out = Vec::new();
+        while r.next_row().unwrap() {
+            out.push((r.row_line(), (0..r.len()).map(|i| r.cell(i).to_owned()).collect()));
+        }
+        out
+    }
+
+    fn cells(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn splits_like_python_splitlines_and_csv() {
+        let got = rows("\u{feff}a;b\r\nc\rd;\"e;f\"\n\n\"x\"\"y\";z\u{2028}w");
+        assert_eq!(
+            got,
+            vec![
+                (1, cells(&["a", "b"])),
+                (2, cells(&["c"])),
+                (3, cells(&["d", "e;f"])),
+                (4, vec![]),
+                (5, cells(&["x\"y", "z"])),
+                (6, cells(&["w"])),
+            ]
+        );
+    }
+
+    #[test]
+    fn quotes_behave_like_non_strict_csv() {
+        assert_eq!(rows("ab\"c;d")[0].1, cells(&["ab\"c", "d"]));
+        assert_eq!(rows("\"ab\"c;d")[0].1, cells(&["abc", "d"]));
+        assert_eq!(rows("a;")[0].1, cells(&["a", ""]));
+        assert_eq!(rows(";")[0].1, cells(&["", ""]));
+        // An open quote joins the next line without a line break.
+        assert_eq!(rows("\"a;b\nc\";d\ne")[0], (1, cells(&["a;bc", "d"])));
+        assert_eq!(rows("\"a;b\nc\";d\ne")[1], (3, cells(&["e"])));
+        assert!(RowReader::new("\"open".as_bytes()).next_row().is_err());
+    }
+
+    #[test]
+    fn columns_count_characters() {
+        let mut r = RowReader::new("ąę;\"x\";abc".as_bytes());
+        assert!(r.next_row().unwrap());
+        assert_eq!(r.cell_column(0), 1);
+        assert_eq!(r.cell_column(1), 4);
+        assert_eq!(r.column(2, 1), 9);
+    }
+
+    #[test]
+    fn invalid_utf8_names_its_line() {
+        let mut r = RowReader::new(&b"a\nb\xffc\n"[..]);
+        assert!(r.next_row().unwrap());
+        let e = r.next_row().unwrap_err();
+        assert_eq!((e.line, e.column), (2, Some(2)));
+    }
+}

@@ -1,0 +1,313 @@
+//! Satisfaction measures: how much a voter gains from a funded project.
+//!
+//! The measures are those of pabutools 1.2.3 (PB-SEMANTICS.md §2):
+//!
+//! | measure  | utility of project p for a voter naming it            | ballots          |
+//! |----------|--------------------------------------------------------|------------------|
+//! | `cost`   | cost(p)                                                | any (as a set)   |
+//! | `card`   | 1                                                      | any (as a set)   |
+//! | `effort` | cost(p) / number of ballots naming p                   | any (as a set)   |
+//! | `points` | the points the voter gave p (may be 0 or negative)     | cumulative, scoring |
+//! | `borda`  | len(ranking) − position − 1 (the last ranked scores 0) | ordinal          |
+//!
+//! All are additive: a voter's satisfaction with a set of projects is the sum over it.
+//! [`SatProfile`] collapses voters with identical ballots into groups with a multiplicity,
+//! which changes no outcome (pabutools' multiprofile gives the same winners) but makes the
+//! rules proportional to the number of distinct ballots.
+
+use std::collections::HashMap;
+use std::str::FromStr;
+
+use crate::model::{Election, Money, VoteType};
+use crate::numeric::Q;
+
+/// A satisfaction measure.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Sat {
+    Cost,
+    Card,
+    Effort,
+    Points,
+    Borda,
+}
+
+impl Sat {
+    /// The spelling used on the command line and in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sat::Cost => "cost",
+            Sat::Card => "card",
+            Sat::Effort => "effort",
+            Sat::Points => "points",
+            Sat::Borda => "borda",
+        }
+    }
+
+    /// The measure used when none is asked for: cost for approval and choose-1, points for
+    /// cumulative and scoring, Borda for ordinal ballots.
+    pub fn default_for(vote_type: VoteType) -> Sat {
+        match vote_type {
+            VoteType::Approval | VoteType::Choose1 => Sat::Cost,
+            VoteType::Cumulative | VoteType::Scoring => Sat::Points,
+            VoteType::Ordinal => Sat::Borda,
+        }
+    }
+
+    /// Whether the measure is defined for ballots of this type.
+    pub fn applies_to(self, vote_type: VoteType) -> bool {
+        match self {
+            Sat::Cost | Sat::Card | Sat::Effort => true,
+            Sat::Points => vote_type.has_points(),
+            Sat::Borda => vote_type == VoteType::Ordinal,
+        }
+    }
+
+    /// Whether every voter naming a project gets the same utility from it.
+    pub fn is_uniform(self) -> bool {
+        matches!(self, Sat::Cost | Sat::Card | Sat::Effort)
+    }
+}
+
+impl std::fmt::Display for Sat {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Sat {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Sat, String> {
+        match s {
+            "cost" => Ok(Sat::Cost),
+            "card" => Ok(Sat::Card),
+            "effort" => Ok(Sat::Effort),
+            "points" => Ok(Sat::Points),
+            "borda" => Ok(Sat::Borda),
+            other => Err(format!(
+                "unknown satisfaction `{other}`: expected cost, card, effort, points or borda"
+            )),
+        }
+    }
+}
+
+/// The voters of an election grouped by identical ballots, with every voter's utilities.
+///
+/// Group g's ballot is `items(g)`: (project index, utility id) pairs sorted by project, with
+/// utilities looked up in [`SatProfile::util`]. Entries with utility ≤ 0 are kept (greedy sums
+/// them; Equal Shares ignores them).
+#[derive(Clone, Debug)]
+pub struct SatProfile {
+    pub sat: Sat,
+    /// Number of voters, empty ballots included.
+    pub n_voters: usize,
+    /// The group of each voter, in file order.
+    pub voter_group: Vec<u32>,
+    /// How many voters each group stands for.
+    pub mult: Vec<u64>,
+    starts: Vec<u32>,
+    items: Vec<(u32, u32)>,
+    utils: Vec<Q>,
+}
+
+impl SatProfile {
+    /// Groups the voters of `e` and computes their utilities under `sat`.
+    ///
+    /// The caller checks that `sat` applies to the vote type; here an inapplicable measure
+    /// gives empty ballots rather than a panic.
+    pub fn build(e: &Election, sat: Sat) -> SatProfile {
+        let n_projects = e.instance.projects.len();
+        let costs: Vec<Q> = e
+            .instance
+            .projects
+            .iter()
+            .map(|p| Q::from_money(&p.cost))
+            .collect();
+        let cardinal = e.instance.vote_type.has_points();
+        let effort_count = if sat == Sat::Effort {
+            let mut count = vec![0u64; n_projects];
+            let mut seen = Vec::new();
+            for v in e.profile.voters() {
+                named_set(v.projects(), v.points(), cardinal, &mut seen);
+                for &p in &seen {
+                    if let Some(c) = count.get_mut(p as usize) {
+                        *c += 1;
+                    }
+                }
+            }
+            count
+        } else {
+            Vec::new()
+        };
+
+        let mut util_ids: HashMap<Q, u32> = HashMap::new();
+        let mut utils: Vec<Q> = Vec::new();
+        let mut intern = |q: Q| -> u32 {
+            if let Some(&id) = util_ids.get(&q) {
+                return id;
+            }
+            let id = utils.len() as u32;
+            utils.push(q.clone());
+            util_ids.insert(q, id);
+            id
+        };
+
+        let mut group_ids: HashMap<Vec<(u32, u32)>, u32> = HashMap::new();
+        let mut sp = SatProfile {
+            sat,
+            n_voters: e.profile.len(),
+            voter_group: Vec::with_capacity(e.profile.len()),
+            mult: Vec::new(),
+            starts: vec![0],
+            items: Vec::new(),
+            utils: Vec::new(),
+        };
+        let mut seen = Vec::new();
+        let mut ballot: Vec<(u32, u32)> = Vec::new();
+        for v in e.profile.voters() {
+            ballot.clear();
+            let projects = v.projects();
+            let points = v.points();
+            match sat {
+                Sat::Cost | Sat::Card | Sat::Effort => {
+                    named_set(projects, points, cardinal, &mut seen);
+                    for &p in &seen {
+                        let Some(cost) = costs.get(p as usize) else {
+                            continue;
+                        };
+                        let u = match sat {
+                            Sat::Cost => cost.clone(),
+                            Sat::Card => Q::ONE,
+                            _ => {
+                                let c = effort_count.get(p as usize).copied().unwrap_or(0);
+                                match Q::int(i128::from(c)) {
+                                    d if d.is_zero() => Q::ZERO,
+                                    d => cost.div(&d).unwrap_or(Q::ZERO),
+                                }
+                            }
+                        };
+                        ballot.push((p, intern(u)));
+                    }
+                }
+                Sat::Points => {
+                    // A cardinal ballot is a dict: a repeated project keeps its place of first
+                    // mention and the value of its last.
+                    if points.len() == projects.len() {
+                        for (&p, pts) in projects.iter().zip(points) {
+                            if (p as usize) >= n_projects {
+                                continue;
+                            }
+                            let u = Q::ratio(i128::from(*pts.numer()), i128::from(*pts.denom()))
+                                .unwrap_or(Q::ZERO);
+                            let id = intern(u);
+                            match ballot.iter_mut().find(|(q, _)| *q == p) {
+                                Some(entry) => entry.1 = id,
+                                None => ballot.push((p, id)),
+                            }
+                        }
+                    }
+                }
+                Sat::Borda => {
+                    // A ranking keeps the first position of a repeated project.
+                    named_set(projects, &[], false, &mut seen);
+                    let len = seen.len();
+                    for (pos, &p) in seen.iter().enumerate() {
+                        if (p as usize) >= n_projects {
+                            continue;
+                        }
+                        let score = (len - pos - 1) as i128;
+                        ballot.push((p, intern(Q::int(score))));
+                    }
+                }
+            }
+            ballot.sort_unstable();
+            let g = match group_ids.get(&ballot) {
+                Some(&g) => g,
+                None => {
+                    let g = sp.mult.len() as u32;
+                    sp.mult.push(0);
+                    sp.items.extend_from_slice(&ballot);
+                    sp.starts.push(sp.items.len() as u32);
+                    group_ids.insert(ballot.clone(), g);
+                    g
+                }
+            };
+            if let Some(m) = sp.mult.get_mut(g as usize) {
+                *m += 1;
+            }
+            sp.voter_group.push(g);
+        }
+        sp.utils = utils;
+        sp
+    }
+
+    /// Number of distinct ballots.
+    pub fn n_groups(&self) -> usize {
+        self.mult.len()
+    }
+
+    /// The (project, utility id) pairs of group `g`, sorted by project.
+    pub fn items(&self, g: usize) -> &[(u32, u32)] {
+        let a = self.starts.get(g).copied().unwrap_or(0) as usize;
+        let b = self.starts.get(g + 1).copied().unwrap_or(0) as usize;
+        self.items.get(a..b).unwrap_or(&[])
+    }
+
+    /// The utility with this id.
+    pub fn util(&self, id: u32) -> &Q {
+        self.utils.get(id as usize).unwrap_or(&Q::ZERO)
+    }
+
+    /// Every group's satisfaction with the set `selected` (a mask over projects).
+    pub fn group_satisfaction(&self, selected: &[bool]) -> Vec<Q> {
+        (0..self.n_groups())
+            .map(|g| {
+                self.items(g)
+                    .iter()
+                    .filter(|(p, _)| selected.get(*p as usize).copied().unwrap_or(false))
+                    .fold(Q::ZERO, |acc, (_, u)| acc.add(self.util(*u)))
+            })
+            .collect()
+    }
+
+    /// Every voter's satisfaction with the set `selected`, in file order.
+    pub fn voter_satisfaction(&self, selected: &[bool]) -> Vec<Money> {
+        let per_group: Vec<Money> = self
+            .group_satisfaction(selected)
+            .iter()
+            .map(Q::to_big)
+            .collect();
+        self.voter_group
+            .iter()
+            .map(|&g| per_group.get(g as usize).cloned().unwrap_or_default())
+            .collect()
+    }
+}
+
+/// The distinct projects a ballot names, in order of first mention. A cumulative or scoring
+/// ballot without points is empty, as pabutools reads it.
+fn named_set(projects: &[u32], points: &[crate::model::Points], cardinal: bool, out: &mut Vec<u32>) {
+    out.clear();
+    if cardinal && points.len() != projects.len() {
+        return;
+    }
+    for &p in projects {
+        if !out.contains(&p) {
+            out.push(p);
+        }
+    }
+}
+
+/// Every voter's satisfaction under `sat` with the projects in `selected` (project indices).
+///
+/// This is the per-voter figure behind statements such as "82% of voters have at least one
+/// funded project"; the measure must apply to the election's vote type.
+pub fn voter_satisfaction(e: &Election, sat: Sat, selected: &[usize]) -> Vec<Money> {
+    let mut mask = vec![false; e.instance.projects.len()];
+    for &p in selected {
+        if let Some(m) = mask.get_mut(p) {
+            *m = true;
+        }
+    }
+    SatProfile::build(e, sat).voter_satisfaction(&mask)
+}

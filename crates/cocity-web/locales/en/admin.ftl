@@ -1,0 +1,12 @@
+admin-title = Manage municipalities
+admin-existing = Municipalities of this installation
+admin-create = Add a municipality
+admin-col-name = Name
+admin-col-slug = Identifier in the address
+admin-slug-hint = Lower-case letters, digits and hyphens, for example torino or reggio-emilia. It appears in addresses: /m/torino/…
+admin-create-submit = Create the municipality
+admin-created = Municipality created.
+admin-slug-taken = A municipality with this identifier already exists.
+municipality-slug-invalid = The identifier must have 2 to 40 characters: lower-case letters, digits and hyphens.
+municipality-name-required = Enter the name of the municipality.
+municipality-name-too-long = The name may have at most 100 characters.

@@ -1,0 +1,12 @@
+admin-title = Gestione dei comuni
+admin-existing = Comuni dell'installazione
+admin-create = Aggiungi un comune
+admin-col-name = Nome
+admin-col-slug = Identificativo nell'indirizzo
+admin-slug-hint = Lettere minuscole, cifre e trattini, per esempio torino o reggio-emilia. Compare negli indirizzi: /m/torino/…
+admin-create-submit = Crea il comune
+admin-created = Comune creato.
+admin-slug-taken = Esiste già un comune con questo identificativo.
+municipality-slug-invalid = L'identificativo deve avere da 2 a 40 caratteri: lettere minuscole, cifre e trattini.
+municipality-name-required = Indica il nome del comune.
+municipality-name-too-long = Il nome può avere al massimo 100 caratteri.
