@@ -30,21 +30,20 @@
 //! ```
 
 mod ejr;
+mod exact;
 mod metrics;
 mod stats;
 mod voter_sat;
 
-use num_bigint::BigInt;
-use num_integer::Integer;
-use num_traits::{One, Signed, ToPrimitive, Zero};
+use num_traits::ToPrimitive;
 
+pub use crate::satisfaction::Sat;
 pub use ejr::{DEFAULT_WORK_LIMIT, EjrVerdict, EjrWitness, ejr_up_to_one};
 pub use metrics::{
-    avg_satisfaction, gini_coefficient, non_empty_handed, non_empty_handed_share,
-    pabutools_non_empty_handed,
+    avg_satisfaction, funded_votes_per_voter, gini_coefficient, non_empty_handed,
+    non_empty_handed_share, pabutools_non_empty_handed,
 };
 pub use stats::{COST_BUCKET_BOUNDS_PERCENT, ProjectSupport, Stats, Summary, stats};
-pub use crate::satisfaction::Sat;
 pub use voter_sat::voter_satisfactions;
 
 use crate::model::{Election, Money, VoteType};
@@ -55,10 +54,7 @@ pub enum AnalysisError {
     /// A winner index is not a project of the instance.
     UnknownProject { index: usize, projects: usize },
     /// The satisfaction measure is not defined for this vote type.
-    SatNotApplicable {
-        sat: Sat,
-        vote_type: VoteType,
-    },
+    SatNotApplicable { sat: Sat, vote_type: VoteType },
 }
 
 impl std::fmt::Display for AnalysisError {
@@ -120,15 +116,9 @@ pub fn outcome_report(
     ejr_work_limit: u64,
 ) -> Result<OutcomeReport, AnalysisError> {
     let satisfactions = voter_satisfactions(election, winners, sat)?;
-    let card = voter_satisfactions(election, winners, Sat::Card)?;
     let mut funded_count_histogram = vec![0usize; FUNDED_COUNT_BARS + 1];
-    for c in &card {
-        let k = c
-            .to_integer()
-            .to_usize()
-            .unwrap_or(usize::MAX)
-            .min(FUNDED_COUNT_BARS);
-        if let Some(bar) = funded_count_histogram.get_mut(k) {
+    for k in funded_votes_per_voter(election, winners)? {
+        if let Some(bar) = funded_count_histogram.get_mut(k.min(FUNDED_COUNT_BARS)) {
             *bar += 1;
         }
     }
@@ -225,37 +215,10 @@ pub fn compare(
 }
 
 /// An exact rational as text: an integer (`"995079"`), a finite decimal (`"10.25"`), or
-/// `"p/q"` when the decimal expansion does not end (`"2/3"`).
+/// `"p/q"` when the decimal expansion does not end (`"2/3"`). The same spelling as the Pabulib
+/// writer's, which reads back exactly.
 pub fn exact_decimal(x: &Money) -> String {
-    let numer = x.numer();
-    let denom = x.denom();
-    if denom.is_one() {
-        return numer.to_string();
-    }
-    let (mut rest, mut twos, mut fives) = (denom.clone(), 0u32, 0u32);
-    let (two, five) = (BigInt::from(2), BigInt::from(5));
-    while rest.is_even() {
-        rest /= &two;
-        twos += 1;
-    }
-    while (&rest % &five).is_zero() {
-        rest /= &five;
-        fives += 1;
-    }
-    if !rest.is_one() {
-        return format!("{numer}/{denom}");
-    }
-    let digits = twos.max(fives);
-    let scaled = (numer.abs() * BigInt::from(10).pow(digits)) / denom;
-    let text = format!(
-        "{:0>width$}",
-        scaled.to_string(),
-        width = digits as usize + 1
-    );
-    let split = text.len() - digits as usize;
-    let (int_part, frac_part) = text.split_at(split);
-    let sign = if numer.is_negative() { "-" } else { "" };
-    format!("{sign}{int_part}.{frac_part}")
+    crate::pabulib::number::format_money(x)
 }
 
 /// A rational as a float, for display only (never for a decision).

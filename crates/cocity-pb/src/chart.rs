@@ -154,7 +154,7 @@ pub fn projects_chart(title: &str, budget: f64, bars: &[ProjectBar]) -> String {
         group_thousands(budget)
     );
     let max_cost = bars.iter().map(|b| b.cost).fold(0.0f64, f64::max);
-    let plot_w = WIDTH - LABEL_W - 150.0;
+    let plot_w = WIDTH - LABEL_W - 210.0;
     let scale = if max_cost > 0.0 {
         plot_w / max_cost
     } else {
@@ -306,6 +306,26 @@ pub fn comparison_chart(title: &str, rules: &[RuleSeries]) -> String {
         "<line x1=\"{left}\" y1=\"{base:.1}\" x2=\"{x2:.1}\" y2=\"{base:.1}\" stroke=\"{INK}\"/>",
         x2 = WIDTH - 30.0
     );
+    // Bars are scaled to the largest share so that small differences stay visible; every bar
+    // is labelled with its percentage, so nothing is read off an axis.
+    let max_share = rules
+        .iter()
+        .flat_map(|r| {
+            let total: usize = r.voters_by_funded.iter().sum();
+            r.voters_by_funded.iter().map(move |&c| {
+                if total > 0 {
+                    c as f64 / total as f64
+                } else {
+                    0.0
+                }
+            })
+        })
+        .fold(0.0f64, f64::max);
+    let unit = if max_share > 0.0 {
+        (hist_h - 20.0) / max_share
+    } else {
+        0.0
+    };
     for bin in 0..bins {
         let gx = left + group_w * bin as f64 + 7.0;
         let name = if bin + 1 == bins {
@@ -328,7 +348,7 @@ pub fn comparison_chart(title: &str, rules: &[RuleSeries]) -> String {
             } else {
                 0.0
             };
-            let h = share * (hist_h - 20.0);
+            let h = share * unit;
             let x = gx + bar_w * k as f64;
             let _ = writeln!(
                 out,

@@ -76,11 +76,15 @@ impl Report {
     }
 
     pub fn errors(&self) -> impl Iterator<Item = &Problem> {
-        self.problems.iter().filter(|p| p.severity == Severity::Error)
+        self.problems
+            .iter()
+            .filter(|p| p.severity == Severity::Error)
     }
 
     pub fn warnings(&self) -> impl Iterator<Item = &Problem> {
-        self.problems.iter().filter(|p| p.severity == Severity::Warning)
+        self.problems
+            .iter()
+            .filter(|p| p.severity == Severity::Warning)
     }
 
     /// Whether some problem has this code.
@@ -276,7 +280,11 @@ fn scan<R: BufRead>(input: R) -> Vec<Problem> {
         let line = rows.row_line();
         let n = rows.len();
         if n == 0 || (n == 1 && py_strip(rows.cell(0)).is_empty()) {
-            s.warn(Some(line), "empty_line", "empty line (readers skip it)".into());
+            s.warn(
+                Some(line),
+                "empty_line",
+                "empty line (readers skip it)".into(),
+            );
             continue;
         }
         s.check_whitespace(&rows);
@@ -312,7 +320,11 @@ fn scan<R: BufRead>(input: R) -> Vec<Problem> {
         }
     }
     if expect_header {
-        s.error(Some(rows.last_line()), "missing_header", "section without a header row".into());
+        s.error(
+            Some(rows.last_line()),
+            "missing_header",
+            "section without a header row".into(),
+        );
     }
     s.finish();
     s.problems
@@ -395,7 +407,10 @@ impl Scanner {
                     self.error(
                         Some(line),
                         "meta_header",
-                        format!("expected the META header key;value, found {:?}", cells.join(";")),
+                        format!(
+                            "expected the META header key;value, found {:?}",
+                            cells.join(";")
+                        ),
                     );
                 }
             }
@@ -411,7 +426,11 @@ impl Scanner {
                     );
                 }
                 if !cells.contains(&"cost") {
-                    self.error(Some(line), "projects_header", "the PROJECTS header has no cost column".into());
+                    self.error(
+                        Some(line),
+                        "projects_header",
+                        "the PROJECTS header has no cost column".into(),
+                    );
                 }
                 self.project_header = owned;
             }
@@ -427,9 +446,15 @@ impl Scanner {
                     );
                 }
                 if !cells.contains(&"vote") {
-                    self.error(Some(line), "votes_header", "the VOTES header has no vote column".into());
+                    self.error(
+                        Some(line),
+                        "votes_header",
+                        "the VOTES header has no vote column".into(),
+                    );
                 }
-                let vote_type = self.meta_value("vote_type").and_then(|(v, _)| VoteType::parse(v));
+                let vote_type = self
+                    .meta_value("vote_type")
+                    .and_then(|(v, _)| VoteType::parse(v));
                 if vote_type.is_some_and(VoteType::has_points) && !cells.contains(&"points") {
                     self.error(
                         Some(line),
@@ -454,7 +479,11 @@ impl Scanner {
                 Ok(x) if !integer || x.is_integer() => Some(x),
                 _ => {
                     let what = if integer { "an integer" } else { "a number" };
-                    self.error(Some(line), "bad_limit", format!("expected {what} for {key}, found {v:?}"));
+                    self.error(
+                        Some(line),
+                        "bad_limit",
+                        format!("expected {what} for {key}, found {v:?}"),
+                    );
                     None
                 }
             }
@@ -510,12 +539,20 @@ impl Scanner {
         }
         let col = |name: &str| -> Option<String> {
             let i = self.project_header.iter().rposition(|c| c == name)?;
-            cells.get(i).map(|c| (*c).to_owned()).filter(|c| !c.eq_ignore_ascii_case("none"))
+            cells
+                .get(i)
+                .map(|c| (*c).to_owned())
+                .filter(|c| !c.eq_ignore_ascii_case("none"))
         };
         let id = cells[0].to_owned();
-        let (cost_text, selected, votes, score) = (col("cost"), col("selected"), col("votes"), col("score"));
+        let (cost_text, selected, votes, score) =
+            (col("cost"), col("selected"), col("votes"), col("score"));
         if id.is_empty() {
-            self.error(Some(line), "missing_project_id", "project row without an id".into());
+            self.error(
+                Some(line),
+                "missing_project_id",
+                "project row without an id".into(),
+            );
         }
         if let Some(&first) = self.ids.get(&id) {
             let first_line = self.projects.get(first).map_or(0, |p| p.line);
@@ -528,7 +565,11 @@ impl Scanner {
         }
         let cost = match cost_text.as_deref() {
             None | Some("") => {
-                self.error(Some(line), "bad_cost", format!("project {id:?} has no cost"));
+                self.error(
+                    Some(line),
+                    "bad_cost",
+                    format!("project {id:?} has no cost"),
+                );
                 None
             }
             Some(c) => {
@@ -544,7 +585,11 @@ impl Scanner {
                         if v.is_zero() {
                             self.error(Some(line), "cost_zero", format!("project {id:?} costs 0"));
                         } else if v.is_negative() {
-                            self.error(Some(line), "bad_cost", format!("project {id:?} has a negative cost"));
+                            self.error(
+                                Some(line),
+                                "bad_cost",
+                                format!("project {id:?} has a negative cost"),
+                            );
                         }
                         Some(v)
                     }
@@ -579,14 +624,21 @@ impl Scanner {
         self.voters += 1;
         let col = |name: &str| -> Option<&str> {
             let i = self.votes_header.iter().rposition(|c| c == name)?;
-            cells.get(i).copied().filter(|c| !c.eq_ignore_ascii_case("none"))
+            cells
+                .get(i)
+                .copied()
+                .filter(|c| !c.eq_ignore_ascii_case("none"))
         };
         let voter_id = col("voter_id").unwrap_or("").to_owned();
         let vote = col("vote").unwrap_or("").to_owned();
         let points = col("points").filter(|p| !p.is_empty()).map(str::to_owned);
         let who = format!("voter {voter_id:?}");
         if voter_id.is_empty() {
-            self.error(Some(line), "missing_voter_id", "vote row without a voter_id".into());
+            self.error(
+                Some(line),
+                "missing_voter_id",
+                "vote row without a voter_id".into(),
+            );
         } else if let Some(first) = self.voter_ids.get(&voter_id) {
             let first = *first;
             self.error(
@@ -638,7 +690,10 @@ impl Scanner {
             self.warn(
                 Some(line),
                 "duplicate_project_in_vote",
-                format!("{who} lists project(s) {} more than once", repeated.join(", ")),
+                format!(
+                    "{who} lists project(s) {} more than once",
+                    repeated.join(", ")
+                ),
             );
         }
         let length = listed.len();
@@ -683,7 +738,11 @@ impl Scanner {
             }
         }
         if is_points_type && points.is_none() && length > 0 {
-            self.error(Some(line), "points_missing", format!("{who} has a vote but no points"));
+            self.error(
+                Some(line),
+                "points_missing",
+                format!("{who} has a vote but no points"),
+            );
         }
         let mut values: Vec<Option<BigRational>> = Vec::new();
         if let Some(p) = &points {
@@ -762,10 +821,20 @@ impl Scanner {
         self.limits = Some(limits);
     }
 
-    fn check_points(&mut self, line: u32, who: &str, values: &[Option<BigRational>], limits: &Limits) {
+    fn check_points(
+        &mut self,
+        line: u32,
+        who: &str,
+        values: &[Option<BigRational>],
+        limits: &Limits,
+    ) {
         let nums: Vec<&BigRational> = values.iter().flatten().collect();
         if self.vote_type == Some(VoteType::Cumulative) && nums.iter().any(|v| v.is_negative()) {
-            self.error(Some(line), "negative_points", format!("{who} gives negative points"));
+            self.error(
+                Some(line),
+                "negative_points",
+                format!("{who} gives negative points"),
+            );
         }
         if let Some(min) = &limits.min_points {
             if nums.iter().any(|v| *v < min) {
@@ -835,13 +904,16 @@ impl Scanner {
                 None => self.error(
                     Some(l),
                     "bad_vote_type",
-                    format!("vote_type {v:?} is not approval, choose-1, cumulative, scoring or ordinal"),
+                    format!(
+                        "vote_type {v:?} is not approval, choose-1, cumulative, scoring or ordinal"
+                    ),
                 ),
-                Some(VoteType::Cumulative) if self.meta_value("max_sum_points").is_none() => self.error(
-                    Some(l),
-                    "missing_meta_key",
-                    "a cumulative file needs max_sum_points in META".into(),
-                ),
+                Some(VoteType::Cumulative) if self.meta_value("max_sum_points").is_none() => self
+                    .error(
+                        Some(l),
+                        "missing_meta_key",
+                        "a cumulative file needs max_sum_points in META".into(),
+                    ),
                 Some(_) => {}
             }
         }
@@ -861,7 +933,11 @@ impl Scanner {
             Some((v, l)) => match parse_money(&v) {
                 Ok(b) => Some((b, l)),
                 Err(e) => {
-                    self.error(Some(l), "bad_budget", format!("expected a number for budget, found {v:?} ({e})"));
+                    self.error(
+                        Some(l),
+                        "bad_budget",
+                        format!("expected a number for budget, found {v:?} ({e})"),
+                    );
                     None
                 }
             },
@@ -885,10 +961,22 @@ impl Scanner {
             match v.parse::<u64>() {
                 Ok(n) if n == actual => {}
                 Ok(n) => {
-                    let code = if key == "num_projects" { "num_projects_mismatch" } else { "num_votes_mismatch" };
-                    self.error(Some(l), code, format!("{key} is {n} but the file has {actual} {what}"));
+                    let code = if key == "num_projects" {
+                        "num_projects_mismatch"
+                    } else {
+                        "num_votes_mismatch"
+                    };
+                    self.error(
+                        Some(l),
+                        code,
+                        format!("{key} is {n} but the file has {actual} {what}"),
+                    );
                 }
-                Err(_) => self.error(Some(l), "bad_count", format!("expected an integer for {key}, found {v:?}")),
+                Err(_) => self.error(
+                    Some(l),
+                    "bad_count",
+                    format!("expected an integer for {key}, found {v:?}"),
+                ),
             }
         }
     }
@@ -905,9 +993,16 @@ impl Scanner {
                 let sentinel = to_int(cost) == BigInt::from(SENTINEL_COST);
                 findings.push(Problem {
                     line: Some(p.line),
-                    severity: if sentinel { Severity::Warning } else { Severity::Error },
+                    severity: if sentinel {
+                        Severity::Warning
+                    } else {
+                        Severity::Error
+                    },
                     code: "cost_above_budget",
-                    message: format!("project {:?} costs {cost}, more than the budget {budget}", p.id),
+                    message: format!(
+                        "project {:?} costs {cost}, more than the budget {budget}",
+                        p.id
+                    ),
                 });
             }
             if p.selected.as_deref() == Some("1") {
@@ -919,12 +1014,21 @@ impl Scanner {
             self.error(
                 Some(budget_line),
                 "selected_over_budget",
-                format!("the selected projects cost {selected_total}, more than the budget {budget}"),
+                format!(
+                    "the selected projects cost {selected_total}, more than the budget {budget}"
+                ),
             );
         }
-        if let Some((flag, l)) = self.meta_value("fully_funded").map(|(v, l)| (v.to_owned(), l)) {
+        if let Some((flag, l)) = self
+            .meta_value("fully_funded")
+            .map(|(v, l)| (v.to_owned(), l))
+        {
             if flag != "1" {
-                self.error(Some(l), "fully_funded_flag", format!("fully_funded must be 1 when present, found {flag:?}"));
+                self.error(
+                    Some(l),
+                    "fully_funded_flag",
+                    format!("fully_funded must be 1 when present, found {flag:?}"),
+                );
             } else if to_int(&all_cost) > floor_budget {
                 self.error(
                     Some(l),

@@ -22,7 +22,10 @@ fn approval(votes: &str) -> String {
 
 fn ids(e: &Election, voter: usize) -> Vec<&str> {
     let v = e.profile.voter(voter).unwrap();
-    v.projects().iter().map(|&p| e.instance.projects[p as usize].id.as_str()).collect()
+    v.projects()
+        .iter()
+        .map(|&p| e.instance.projects[p as usize].id.as_str())
+        .collect()
 }
 
 fn err(text: &str) -> ReadError {
@@ -59,7 +62,8 @@ fn numbers_are_exact() {
         ("1/3", money(1, 3)),
         ("0.1", money(1, 10)),
     ] {
-        let e = pabulib::read_str(&file("approval", text, "1;10,5;x\n", "voter_id;vote", "")).unwrap();
+        let e =
+            pabulib::read_str(&file("approval", text, "1;10,5;x\n", "voter_id;vote", "")).unwrap();
         assert_eq!(e.instance.budget, expected, "{text}");
         assert_eq!(e.instance.projects[0].cost, money(21, 2));
         // The cell is kept as written.
@@ -67,8 +71,18 @@ fn numbers_are_exact() {
     }
     let e = err(&file("approval", "abc", PROJECTS, "voter_id;vote", ""));
     assert_eq!((e.line, e.column), (5, Some(8)));
-    assert!(e.message.contains("expected a number for budget, found \"abc\""), "{e}");
-    let e = err(&file("approval", "1e999999999", PROJECTS, "voter_id;vote", ""));
+    assert!(
+        e.message
+            .contains("expected a number for budget, found \"abc\""),
+        "{e}"
+    );
+    let e = err(&file(
+        "approval",
+        "1e999999999",
+        PROJECTS,
+        "voter_id;vote",
+        "",
+    ));
     assert!(e.message.contains("too large"), "{e}");
 }
 
@@ -76,9 +90,15 @@ fn numbers_are_exact() {
 fn bad_cost_names_line_and_column() {
     let e = err(&file("approval", "300", "1;abc;x\n", "voter_id;vote", ""));
     assert_eq!((e.line, e.column), (9, Some(3)));
-    assert_eq!(e.to_string(), "line 9:3: expected a number for cost, found \"abc\" (not a number)");
+    assert_eq!(
+        e.to_string(),
+        "line 9:3: expected a number for cost, found \"abc\" (not a number)"
+    );
     let e = e.with_path("file.pb");
-    assert_eq!(e.to_string(), "file.pb:9:3: expected a number for cost, found \"abc\" (not a number)");
+    assert_eq!(
+        e.to_string(),
+        "file.pb:9:3: expected a number for cost, found \"abc\" (not a number)"
+    );
 }
 
 #[test]
@@ -90,7 +110,10 @@ fn quoted_fields_none_cells_and_extra_columns() {
     let e = pabulib::read_str(text).unwrap();
     let p = &e.instance.projects[0];
     assert_eq!(p.id, "p;1");
-    assert_eq!(p.cell(&e.instance.project_columns, "name"), Some("A \"quoted\" name; with semicolon"));
+    assert_eq!(
+        p.cell(&e.instance.project_columns, "name"),
+        Some("A \"quoted\" name; with semicolon")
+    );
     assert_eq!(p.cells[3], None);
     assert_eq!(e.instance.meta("my_key"), Some("kept"));
     let v = e.profile.voter(0).unwrap();
@@ -107,18 +130,33 @@ fn approval_duplicates_collapse_with_a_notice() {
     assert!(ids(&e, 1).is_empty());
     assert_eq!(e.profile.len(), 2, "an empty ballot is still a voter");
     assert_eq!(notices.len(), 1);
-    assert_eq!((notices[0].line, notices[0].code), (11, "duplicate_project_in_vote"));
+    assert_eq!(
+        (notices[0].line, notices[0].code),
+        (14, "duplicate_project_in_vote")
+    );
 }
 
 #[test]
 fn cumulative_duplicates_keep_the_last_points_in_the_first_place() {
-    let text = file("cumulative", "300", PROJECTS, "voter_id;vote;points", "a;2,1,2;3,4,5\nb;;\n");
+    let text = file(
+        "cumulative",
+        "300",
+        PROJECTS,
+        "voter_id;vote;points",
+        "a;2,1,2;3,4,5\nb;;\n",
+    );
     let (e, notices) = pabulib::read_with_notices(text.as_bytes()).unwrap();
     assert_eq!(e.instance.vote_type, VoteType::Cumulative);
     assert_eq!(ids(&e, 0), vec!["2", "1"]);
     let pts = e.profile.voter(0).unwrap().points();
     assert_eq!(pts, &[Points::from_integer(5), Points::from_integer(4)]);
-    assert_eq!(notices.iter().filter(|n| n.code == "duplicate_project_in_vote").count(), 1);
+    assert_eq!(
+        notices
+            .iter()
+            .filter(|n| n.code == "duplicate_project_in_vote")
+            .count(),
+        1
+    );
     assert_eq!(e.profile.len(), 2);
 }
 
@@ -131,13 +169,29 @@ fn ordinal_duplicates_keep_the_first_position() {
 
 #[test]
 fn points_problems_are_errors_with_columns() {
-    let text = file("scoring", "300", PROJECTS, "voter_id;vote;points", "a;1,2;3\n");
+    let text = file(
+        "scoring",
+        "300",
+        PROJECTS,
+        "voter_id;vote;points",
+        "a;1,2;3\n",
+    );
     let e = err(&text);
-    assert_eq!(e.line, 11);
-    assert!(e.message.contains("expected a points entry for project \"2\""), "{e}");
-    let text = file("scoring", "300", PROJECTS, "voter_id;vote;points", "a;1,2;3,x\n");
+    assert_eq!(e.line, 14);
+    assert!(
+        e.message
+            .contains("expected a points entry for project \"2\""),
+        "{e}"
+    );
+    let text = file(
+        "scoring",
+        "300",
+        PROJECTS,
+        "voter_id;vote;points",
+        "a;1,2;3,x\n",
+    );
     let e = err(&text);
-    assert_eq!((e.line, e.column), (11, Some(9)));
+    assert_eq!((e.line, e.column), (14, Some(9)));
     assert!(e.message.contains("found \"x\""), "{e}");
     // Without a points column, pabutools reads cumulative ballots as empty.
     let text = file("cumulative", "300", PROJECTS, "voter_id;vote", "a;1,2\n");
@@ -149,17 +203,23 @@ fn points_problems_are_errors_with_columns() {
 #[test]
 fn vote_names_are_not_stripped() {
     let e = err(&approval("a;2, 10\n"));
-    assert_eq!((e.line, e.column), (11, Some(5)));
+    assert_eq!((e.line, e.column), (14, Some(5)));
     assert!(e.message.contains("unknown project id \" 10\""), "{e}");
     assert!(e.message.contains("not trimmed"), "{e}");
     let e = err(&approval("a;1\nb;1,7\n"));
-    assert_eq!((e.line, e.column), (12, Some(5)));
+    assert_eq!((e.line, e.column), (15, Some(5)));
     assert!(e.message.contains("\"7\""), "{e}");
 }
 
 #[test]
 fn duplicate_project_ids_keep_the_first_row() {
-    let text = file("approval", "300", "1;100;first\n1;999;second\n2;5;x\n", "voter_id;vote", "a;1\n");
+    let text = file(
+        "approval",
+        "300",
+        "1;100;first\n1;999;second\n2;5;x\n",
+        "voter_id;vote",
+        "a;1\n",
+    );
     let (e, notices) = pabulib::read_with_notices(text.as_bytes()).unwrap();
     assert_eq!(e.instance.projects.len(), 2);
     assert_eq!(e.instance.projects[0].cost, money(100, 1));
@@ -185,7 +245,7 @@ fn structural_errors_say_what_was_expected() {
     let e = err("META\nkey;value\nlonely\n");
     assert_eq!(e.line, 3);
     let e = err(&approval("a;1;extra\n"));
-    assert_eq!((e.line, e.column), (11, Some(5)));
+    assert_eq!((e.line, e.column), (14, Some(5)));
     assert!(e.message.contains("at most 2 cells"), "{e}");
     let e = err("META\nkey;value\nbudget;1\nvote_type;approval\nPROJECTS\nproject_id;name\n1;x\n");
     assert!(e.message.contains("cost column"), "{e}");

@@ -24,7 +24,11 @@ fn pb_files() -> Vec<PathBuf> {
         .filter(|p| p.extension().is_some_and(|x| x == "pb"))
         .collect();
     files.sort();
-    assert!(files.len() >= 31, "expected the 31 sample files, found {}", files.len());
+    assert!(
+        files.len() >= 31,
+        "expected the 31 sample files, found {}",
+        files.len()
+    );
     files
 }
 
@@ -71,13 +75,23 @@ fn readme_table() -> Vec<Row> {
 fn every_file_matches_its_readme_row() {
     for row in readme_table() {
         let path = data_dir().join(&row.file);
-        assert_eq!(std::fs::metadata(&path).unwrap().len(), row.bytes, "{}", row.file);
+        assert_eq!(
+            std::fs::metadata(&path).unwrap().len(),
+            row.bytes,
+            "{}",
+            row.file
+        );
         let e = pabulib::read_path(&path).unwrap_or_else(|err| panic!("{err}"));
         assert_eq!(e.instance.vote_type.as_str(), row.vote_type, "{}", row.file);
         assert_eq!(e.instance.projects.len(), row.projects, "{}", row.file);
         assert_eq!(e.profile.len(), row.voters, "{}", row.file);
         assert_eq!(e.instance.budget, money(&row.budget), "{}", row.file);
-        assert_eq!(e.instance.meta("budget"), Some(row.budget.as_str()), "{}", row.file);
+        assert_eq!(
+            e.instance.meta("budget"),
+            Some(row.budget.as_str()),
+            "{}",
+            row.file
+        );
     }
 }
 
@@ -89,10 +103,18 @@ fn concrete_facts_of_several_files() {
     assert_eq!(lodz.profile.len(), 70747);
     assert_eq!(lodz.instance.budget, money("7605325"));
     // Non-numeric ids are kept as text.
-    assert!(lodz.instance.projects.iter().any(|p| !p.id.bytes().all(|b| b.is_ascii_digit())));
+    assert!(
+        lodz.instance
+            .projects
+            .iter()
+            .any(|p| !p.id.bytes().all(|b| b.is_ascii_digit()))
+    );
 
     let grochowski = read("Poland_Warszawa_2017_Przyczolek_Grochowski.pb");
-    assert_eq!(grochowski.instance.budget, Money::new(10253336.into(), 100.into()));
+    assert_eq!(
+        grochowski.instance.budget,
+        Money::new(10253336.into(), 100.into())
+    );
 
     let toulouse = read("France_Toulouse_2022_17_-_Mirail-Universite_Reynerie_Bellefontaine.pb");
     assert_eq!(toulouse.instance.budget, money("400000"));
@@ -101,7 +123,10 @@ fn concrete_facts_of_several_files() {
 
     let wroclaw = read("Poland_Wroclaw_2015_up_to_150.pb");
     assert_eq!(wroclaw.instance.vote_type, VoteType::Choose1);
-    assert_eq!((wroclaw.instance.projects.len(), wroclaw.profile.len()), (220, 108499));
+    assert_eq!(
+        (wroclaw.instance.projects.len(), wroclaw.profile.len()),
+        (220, 108499)
+    );
 
     let krakow = read("Poland_Krakow_2021_Bienczyce.pb");
     assert_eq!(krakow.instance.vote_type, VoteType::Ordinal);
@@ -115,36 +140,62 @@ fn concrete_facts_of_several_files() {
     assert_eq!((v.id(), ids, v.line()), ("25", vec!["15", "10", "34"], 49));
     assert_eq!(v.cell("voting_method"), Some("internet"));
     // The emoji in project 4's name survives.
-    assert!(krakow.instance.projects[0].cell(&krakow.instance.project_columns, "name").unwrap().ends_with('💡'));
+    assert!(
+        krakow.instance.projects[0]
+            .cell(&krakow.instance.project_columns, "name")
+            .unwrap()
+            .ends_with('💡')
+    );
 
     let zurich = read("Switzerland_Zurich_D5.pb");
     assert_eq!(zurich.instance.vote_type, VoteType::Cumulative);
     let v = zurich.profile.voter(0).unwrap();
     assert_eq!(v.id(), "QGVT6BFJ");
-    assert_eq!(v.points().iter().map(|p| *p.numer()).collect::<Vec<_>>(), vec![2, 2, 1]);
+    assert_eq!(
+        v.points().iter().map(|p| *p.numer()).collect::<Vec<_>>(),
+        vec![2, 2, 1]
+    );
     assert_eq!(v.cell("district_preference"), Some("West"));
     assert_eq!(zurich.instance.meta("experimental"), Some("1"));
 
     // "Park; ..." style quoted fields with a semicolon.
     let amsterdam = read("Netherlands_Amsterdam_613.pb");
     let cols = &amsterdam.instance.project_columns;
-    let category = amsterdam.instance.projects.iter().find(|p| p.id == "42426").unwrap();
-    assert_eq!(category.cell(cols, "category"), Some("Ontmoeting &amp; verbinding"));
+    let category = amsterdam
+        .instance
+        .projects
+        .iter()
+        .find(|p| p.id == "42426")
+        .unwrap();
+    assert_eq!(
+        category.cell(cols, "category"),
+        Some("Ontmoeting &amp; verbinding")
+    );
     assert_eq!(category.cost, money("6055"));
 }
 
 #[test]
 fn duplicate_projects_in_a_vote_are_noticed() {
     for (name, expected) in [
-        ("US_Stanford_Dataset_Your_Voice_Your_Choice_Parks_and_Streets-_Seattle_2019_District_3_vote_knapsacks.pb", 1),
+        (
+            "US_Stanford_Dataset_Your_Voice_Your_Choice_Parks_and_Streets-_Seattle_2019_District_3_vote_knapsacks.pb",
+            1,
+        ),
         ("Poland_Warszawa_2026_Srodmiescie_Poludniowe.pb", 1),
         ("Poland_Czestochowa_2020.pb", 1),
     ] {
         let (e, notices) = pabulib::read_path_with_notices(&data_dir().join(name)).unwrap();
-        let dups: Vec<_> = notices.iter().filter(|n| n.code == "duplicate_project_in_vote").collect();
+        let dups: Vec<_> = notices
+            .iter()
+            .filter(|n| n.code == "duplicate_project_in_vote")
+            .collect();
         assert_eq!(dups.len(), expected, "{name}: {notices:?}");
         // The voter on that line has no project twice.
-        let v = e.profile.voters().find(|v| v.line() == dups[0].line).unwrap();
+        let v = e
+            .profile
+            .voters()
+            .find(|v| v.line() == dups[0].line)
+            .unwrap();
         let mut ps = v.projects().to_vec();
         ps.sort();
         ps.dedup();
@@ -157,7 +208,8 @@ fn every_file_round_trips_through_the_writer() {
     for path in pb_files() {
         let e = pabulib::read_path(&path).unwrap();
         let text = pabulib::to_string(&e);
-        let again = pabulib::read_str(&text).unwrap_or_else(|err| panic!("{}: {err}", path.display()));
+        let again =
+            pabulib::read_str(&text).unwrap_or_else(|err| panic!("{}: {err}", path.display()));
         assert!(again == e, "{} does not round-trip", path.display());
     }
 }

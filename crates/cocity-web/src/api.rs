@@ -64,9 +64,10 @@ pub struct ApiDocument {
 
 async fn openapi_json(Extension(doc): Extension<Arc<ApiDocument>>) -> Response {
     let mut response = doc.text.clone().into_response();
-    response
-        .headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
     response
 }
 
@@ -115,7 +116,10 @@ struct DocsPage {
 }
 
 fn text(v: &Value, key: &str) -> String {
-    v.get(key).and_then(Value::as_str).unwrap_or_default().to_owned()
+    v.get(key)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned()
 }
 
 /// A short human label for a schema: `ActorJson`, `array of ActorJson`, `string`, ...
@@ -123,15 +127,26 @@ fn schema_label(schema: &Value) -> String {
     if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
         return r.rsplit('/').next().unwrap_or(r).to_owned();
     }
-    if let Some(all) = schema.get("oneOf").or_else(|| schema.get("anyOf")).and_then(Value::as_array) {
+    if let Some(all) = schema
+        .get("oneOf")
+        .or_else(|| schema.get("anyOf"))
+        .and_then(Value::as_array)
+    {
         return all.iter().map(schema_label).collect::<Vec<_>>().join(" | ");
     }
     match schema.get("type") {
         Some(Value::String(t)) if t == "array" => {
-            format!("array of {}", schema.get("items").map(schema_label).unwrap_or_default())
+            format!(
+                "array of {}",
+                schema.get("items").map(schema_label).unwrap_or_default()
+            )
         }
         Some(Value::String(t)) => t.clone(),
-        Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(" | "),
+        Some(Value::Array(ts)) => ts
+            .iter()
+            .filter_map(Value::as_str)
+            .collect::<Vec<_>>()
+            .join(" | "),
         _ => "object".to_owned(),
     }
 }
@@ -158,12 +173,21 @@ fn operations(doc: &Value) -> Vec<OperationView> {
                         .collect()
                 })
                 .unwrap_or_default();
-            let request_body = op.get("requestBody").and_then(|b| b.get("content")).and_then(Value::as_object).map(|c| {
-                c.iter()
-                    .map(|(media, m)| format!("{media}: {}", m.get("schema").map(schema_label).unwrap_or_default()))
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            });
+            let request_body = op
+                .get("requestBody")
+                .and_then(|b| b.get("content"))
+                .and_then(Value::as_object)
+                .map(|c| {
+                    c.iter()
+                        .map(|(media, m)| {
+                            format!(
+                                "{media}: {}",
+                                m.get("schema").map(schema_label).unwrap_or_default()
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                });
             let responses = op
                 .get("responses")
                 .and_then(Value::as_object)
@@ -175,7 +199,14 @@ fn operations(doc: &Value) -> Vec<OperationView> {
                                 .and_then(Value::as_object)
                                 .map(|c| {
                                     c.iter()
-                                        .map(|(media, m)| format!(" ({media}: {})", m.get("schema").map(schema_label).unwrap_or_default()))
+                                        .map(|(media, m)| {
+                                            format!(
+                                                " ({media}: {})",
+                                                m.get("schema")
+                                                    .map(schema_label)
+                                                    .unwrap_or_default()
+                                            )
+                                        })
                                         .collect::<String>()
                                 })
                                 .unwrap_or_default();
@@ -186,7 +217,10 @@ fn operations(doc: &Value) -> Vec<OperationView> {
                 .unwrap_or_default();
             let anchor = format!(
                 "op-{}",
-                op.get("operationId").and_then(Value::as_str).unwrap_or(method).replace(|c: char| !c.is_ascii_alphanumeric(), "-")
+                op.get("operationId")
+                    .and_then(Value::as_str)
+                    .unwrap_or(method)
+                    .replace(|c: char| !c.is_ascii_alphanumeric(), "-")
             );
             out.push(OperationView {
                 anchor,
@@ -204,7 +238,10 @@ fn operations(doc: &Value) -> Vec<OperationView> {
 }
 
 fn schemas(doc: &Value) -> Vec<SchemaView> {
-    let Some(all) = doc.pointer("/components/schemas").and_then(Value::as_object) else {
+    let Some(all) = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+    else {
         return Vec::new();
     };
     all.iter()
@@ -230,7 +267,11 @@ fn schemas(doc: &Value) -> Vec<SchemaView> {
                         .collect()
                 })
                 .unwrap_or_default();
-            SchemaView { name: name.clone(), description: text(s, "description"), properties }
+            SchemaView {
+                name: name.clone(),
+                description: text(s, "description"),
+                properties,
+            }
         })
         .collect()
 }

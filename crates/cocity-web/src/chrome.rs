@@ -44,6 +44,11 @@ impl Chrome {
         self.tr.t1(key, name, value)
     }
 
+    /// A message with two arguments (e.g. "page 2 of 7").
+    pub fn t2(&self, key: &str, n1: &str, v1: impl std::fmt::Display, n2: &str, v2: impl std::fmt::Display) -> String {
+        self.tr.t2(key, n1, v1, n2, v2)
+    }
+
     pub fn tn(&self, key: &str, name: &str, value: impl TryInto<i64>) -> String {
         self.tr.tn(key, name, value.try_into().unwrap_or(i64::MAX))
     }
@@ -85,6 +90,8 @@ pub struct ErrorPage {
     pub c: Chrome,
     pub status: u16,
     pub code: &'static str,
+    pub title: String,
+    pub text: String,
     pub detail: Option<String>,
     pub signed_in: bool,
     pub login_href: String,
@@ -106,6 +113,8 @@ pub fn error_page(c: Chrome, failure: &Failure) -> Response {
     };
     let login_href = format!("/login?next={}", crate::urls::encode(&c.path));
     let template = ErrorPage {
+        title: c.t(&format!("error-title-{}", failure.code())),
+        text: c.t(&format!("error-text-{}", failure.code())),
         signed_in: c.user.is_some(),
         c,
         status: failure.status().as_u16(),

@@ -58,7 +58,12 @@ impl WebConfig {
         let mut config = WebConfig::default();
         let flag = |name: &str| {
             std::env::var(name)
-                .map(|v| matches!(v.trim().to_ascii_lowercase().as_str(), "1" | "true" | "yes" | "on"))
+                .map(|v| {
+                    matches!(
+                        v.trim().to_ascii_lowercase().as_str(),
+                        "1" | "true" | "yes" | "on"
+                    )
+                })
                 .unwrap_or(false)
         };
         config.secure_cookies = flag("COCITY_SECURE_COOKIES");
@@ -66,7 +71,9 @@ impl WebConfig {
         if let Ok(limit) = std::env::var("COCITY_BODY_LIMIT") {
             match limit.trim().parse::<usize>() {
                 Ok(n) if n >= 1024 => config.body_limit_bytes = n,
-                _ => tracing::warn!(value = %limit, "COCITY_BODY_LIMIT is not a byte count >= 1024; keeping the default"),
+                _ => {
+                    tracing::warn!(value = %limit, "COCITY_BODY_LIMIT is not a byte count >= 1024; keeping the default")
+                }
             }
         }
         if let Ok(secret) = std::env::var("COCITY_SECRET") {

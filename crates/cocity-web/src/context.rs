@@ -30,6 +30,9 @@ pub struct RequestContext {
     pub path: String,
     /// Whether cookies must be marked `Secure`.
     pub secure: bool,
+    /// The client's address (the peer, or the first `X-Forwarded-For` hop behind a
+    /// trusted proxy), for sign-in throttling.
+    pub client_ip: Option<String>,
 }
 
 impl RequestContext {
@@ -56,10 +59,16 @@ impl<S: Send + Sync> FromRequestParts<S> for RequestContext {
     type Rejection = PageError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        parts.extensions.get::<RequestContext>().cloned().ok_or_else(|| {
-            tracing::error!("request context missing: the router was built without its middleware");
-            PageError(Failure::Internal)
-        })
+        parts
+            .extensions
+            .get::<RequestContext>()
+            .cloned()
+            .ok_or_else(|| {
+                tracing::error!(
+                    "request context missing: the router was built without its middleware"
+                );
+                PageError(Failure::Internal)
+            })
     }
 }
 
@@ -84,11 +93,33 @@ fn is_secure(state: &AppState, headers: &HeaderMap) -> bool {
                 .is_some_and(|v| v.trim().eq_ignore_ascii_case("https")))
 }
 
+fn client_ip(state: &AppState, parts: &Parts) -> Option<String> {
+    if state.config.trust_forwarded_proto
+        && let Some(first) = parts
+            .headers
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+    {
+        return Some(first.to_owned());
+    }
+    parts
+        .extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|ci| ci.0.ip().to_string())
+}
+
 fn is_api(path: &str) -> bool {
     path == "/api" || path.starts_with("/api/")
 }
 
-pub async fn request_context(State(state): State<AppState>, request: Request, next: Next) -> Response {
+pub async fn request_context(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
     let (mut parts, body) = request.into_parts();
     let lang = request_lang(&parts.headers);
     let secure = is_secure(&state, &parts.headers);
@@ -105,10 +136,24 @@ pub async fn request_context(State(state): State<AppState>, request: Request, ne
             Ok(Some(s)) => Some(Arc::new(s)),
             Ok(None) => {
                 // Expired or signed out elsewhere: forget the stale cookie.
-                set_cookies.push(cookies::set(cookies::SESSION_COOKIE, "", Some(0), SameSite::Lax, secure));
+                set_cookies.push(cookies::set(
+                    cookies::SESSION_COOKIE,
+                    "",
+                    Some(0),
+                    SameSite::Lax,
+                    secure,
+                ));
                 None
             }
-            Err(failure) => return finish(&state, fallback_context(lang, path, secure), api, failure_response(failure)).await,
+            Err(failure) => {
+                return finish(
+                    &state,
+                    fallback_context(lang, path, secure),
+                    api,
+                    failure_response(failure),
+                )
+                .await;
+            }
         },
         None => None,
     };
@@ -120,7 +165,13 @@ pub async fn request_context(State(state): State<AppState>, request: Request, ne
         Some(t) => t.clone(),
         None => {
             let t = csrf::new_anonymous_token(&state.config.csrf_key);
-            set_cookies.push(cookies::set(cookies::CSRF_COOKIE, &t, None, SameSite::Strict, secure));
+            set_cookies.push(cookies::set(
+                cookies::CSRF_COOKIE,
+                &t,
+                None,
+                SameSite::Strict,
+                secure,
+            ));
             t
         }
     };
@@ -128,7 +179,15 @@ pub async fn request_context(State(state): State<AppState>, request: Request, ne
         Some(s) => s.csrf_secret.clone(),
         None => anonymous_token,
     };
-    let context = RequestContext { lang, signed_in, csrf_token, path, secure };
+    let client_ip = client_ip(&state, &parts);
+    let context = RequestContext {
+        lang,
+        signed_in,
+        csrf_token,
+        path,
+        secure,
+        client_ip,
+    };
 
     let mut body = body;
     if !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS) {
@@ -139,8 +198,13 @@ pub async fn request_context(State(state): State<AppState>, request: Request, ne
         };
         body = buffered;
         let valid = provided.is_some_and(|token| {
-            context.signed_in.as_ref().is_some_and(|s| csrf::tokens_match(&token, &s.csrf_secret))
-                || anonymous_cookie.as_ref().is_some_and(|c| csrf::tokens_match(&token, c))
+            context
+                .signed_in
+                .as_ref()
+                .is_some_and(|s| csrf::tokens_match(&token, &s.csrf_secret))
+                || anonymous_cookie
+                    .as_ref()
+                    .is_some_and(|c| csrf::tokens_match(&token, c))
         });
         if !valid {
             tracing::info!(method = %parts.method, path = %parts.uri.path(), "refused: missing or invalid CSRF token");
@@ -156,7 +220,14 @@ pub async fn request_context(State(state): State<AppState>, request: Request, ne
 }
 
 fn fallback_context(lang: Lang, path: String, secure: bool) -> RequestContext {
-    RequestContext { lang, signed_in: None, csrf_token: String::new(), path, secure }
+    RequestContext {
+        lang,
+        signed_in: None,
+        csrf_token: String::new(),
+        path,
+        secure,
+        client_ip: None,
+    }
 }
 
 fn failure_response(failure: Failure) -> Response {
@@ -174,8 +245,16 @@ fn with_cookies(mut response: Response, cookies: &[String]) -> Response {
 
 /// Reads the CSRF token from the header, the query string (multipart uploads) or the
 /// urlencoded form body; the body is buffered and handed back for the handler.
-async fn provided_token(parts: &Parts, body: Body, limit: usize) -> Result<(Body, Option<String>), Response> {
-    if let Some(v) = parts.headers.get(csrf::HEADER).and_then(|v| v.to_str().ok()) {
+async fn provided_token(
+    parts: &Parts,
+    body: Body,
+    limit: usize,
+) -> Result<(Body, Option<String>), Response> {
+    if let Some(v) = parts
+        .headers
+        .get(csrf::HEADER)
+        .and_then(|v| v.to_str().ok())
+    {
         return Ok((body, Some(v.trim().to_owned())));
     }
     if let Some(q) = parts.uri.query()
@@ -200,7 +279,10 @@ async fn provided_token(parts: &Parts, body: Body, limit: usize) -> Result<(Body
 }
 
 fn form_value(encoded: &[u8], name: &str) -> Option<String> {
-    form_urlencoded_pairs(encoded).into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
+    form_urlencoded_pairs(encoded)
+        .into_iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v)
 }
 
 fn form_urlencoded_pairs(encoded: &[u8]) -> Vec<(String, String)> {
@@ -210,7 +292,12 @@ fn form_urlencoded_pairs(encoded: &[u8]) -> Vec<(String, String)> {
 /// Turns failures into pages or problem documents. Responses that already have a body of
 /// their own (an HTML page, a problem, a redirect) pass unchanged; axum's plain-text
 /// rejections (bad query string, wrong method, oversized body) become proper 4xx answers.
-async fn finish(_state: &AppState, context: RequestContext, api: bool, response: Response) -> Response {
+async fn finish(
+    _state: &AppState,
+    context: RequestContext,
+    api: bool,
+    response: Response,
+) -> Response {
     let failure = if let Some(RenderFailure(f)) = response.extensions().get::<RenderFailure>() {
         Some(f.clone())
     } else if response.status().is_client_error() {
@@ -220,7 +307,9 @@ async fn finish(_state: &AppState, context: RequestContext, api: bool, response:
             .and_then(|v| v.to_str().ok())
             .unwrap_or("")
             .to_owned();
-        if content_type.starts_with("text/html") || content_type.starts_with(crate::errors::PROBLEM_JSON) {
+        if content_type.starts_with("text/html")
+            || content_type.starts_with(crate::errors::PROBLEM_JSON)
+        {
             None
         } else {
             Some(failure_from_plain(response).await)
@@ -250,9 +339,15 @@ async fn failure_from_plain(response: Response) -> Failure {
         StatusCode::UNAUTHORIZED => Failure::Refused(Refusal::NotSignedIn),
         StatusCode::FORBIDDEN => Failure::Refused(Refusal::WrongRole),
         _ => {
-            let bytes = to_bytes(response.into_body(), 16 * 1024).await.unwrap_or_default();
+            let bytes = to_bytes(response.into_body(), 16 * 1024)
+                .await
+                .unwrap_or_default();
             let text = String::from_utf8_lossy(&bytes).trim().to_owned();
-            Failure::BadRequest(if text.is_empty() { status.to_string() } else { text })
+            Failure::BadRequest(if text.is_empty() {
+                status.to_string()
+            } else {
+                text
+            })
         }
     }
 }

@@ -28,7 +28,13 @@ pub enum SameSite {
 }
 
 /// A `Set-Cookie` value. `max_age` of `Some(0)` deletes the cookie; `None` lasts the browser session.
-pub fn set(name: &str, value: &str, max_age_secs: Option<i64>, same_site: SameSite, secure: bool) -> String {
+pub fn set(
+    name: &str,
+    value: &str,
+    max_age_secs: Option<i64>,
+    same_site: SameSite,
+    secure: bool,
+) -> String {
     let mut cookie = format!("{name}={value}; Path=/; HttpOnly");
     cookie.push_str(match same_site {
         SameSite::Lax => "; SameSite=Lax",
@@ -57,6 +63,9 @@ mod tests {
         assert_eq!(get(&h, SESSION_COOKIE), Some("abc"));
         assert_eq!(get(&h, "missing"), None);
         let c = set("x", "y", Some(0), SameSite::Strict, true);
-        assert_eq!(c, "x=y; Path=/; HttpOnly; SameSite=Strict; Max-Age=0; Secure");
+        assert_eq!(
+            c,
+            "x=y; Path=/; HttpOnly; SameSite=Strict; Max-Age=0; Secure"
+        );
     }
 }

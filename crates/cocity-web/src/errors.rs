@@ -135,12 +135,21 @@ impl Problem {
             Failure::Conflict(key) => Some(tr.t(key)),
             Failure::Invalid(fields) => {
                 for (field, keys) in fields.iter() {
-                    errors.insert(field.to_owned(), keys.iter().map(|k| (*k).to_owned()).collect());
+                    errors.insert(
+                        field.to_owned(),
+                        keys.iter().map(|k| (*k).to_owned()).collect(),
+                    );
                 }
-                Some(fields.iter().map(|(f, keys)| {
-                    let msgs: Vec<String> = keys.iter().map(|k| tr.t(k)).collect();
-                    format!("{f}: {}", msgs.join("; "))
-                }).collect::<Vec<_>>().join(" | "))
+                Some(
+                    fields
+                        .iter()
+                        .map(|(f, keys)| {
+                            let msgs: Vec<String> = keys.iter().map(|k| tr.t(k)).collect();
+                            format!("{f}: {}", msgs.join("; "))
+                        })
+                        .collect::<Vec<_>>()
+                        .join(" | "),
+                )
             }
             _ => None,
         };
@@ -170,11 +179,33 @@ impl IntoResponse for Problem {
 #[derive(Debug)]
 pub struct ApiError(pub Failure);
 
-impl<E: Into<Failure>> From<E> for ApiError {
-    fn from(e: E) -> Self {
-        ApiError(e.into())
-    }
+/// `?` works on anything that converts into a [`Failure`].
+macro_rules! from_failures {
+    ($target:ident) => {
+        impl From<Failure> for $target {
+            fn from(f: Failure) -> Self {
+                $target(f)
+            }
+        }
+        impl From<Refusal> for $target {
+            fn from(r: Refusal) -> Self {
+                $target(Failure::Refused(r))
+            }
+        }
+        impl From<FieldErrors> for $target {
+            fn from(e: FieldErrors) -> Self {
+                $target(Failure::Invalid(e))
+            }
+        }
+        impl From<cocity_store::StoreError> for $target {
+            fn from(e: cocity_store::StoreError) -> Self {
+                $target(Failure::from(e))
+            }
+        }
+    };
 }
+
+from_failures!(ApiError);
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
@@ -188,11 +219,7 @@ impl IntoResponse for ApiError {
 #[derive(Debug)]
 pub struct PageError(pub Failure);
 
-impl<E: Into<Failure>> From<E> for PageError {
-    fn from(e: E) -> Self {
-        PageError(e.into())
-    }
-}
+from_failures!(PageError);
 
 /// Marks a response whose body the error-page middleware must render.
 #[derive(Debug, Clone)]

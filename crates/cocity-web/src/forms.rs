@@ -13,7 +13,13 @@ pub struct OptionView {
 }
 
 /// Options for every value of a vocabulary, labelled by the message `<prefix>-<value>`.
-pub fn vocabulary_options<T: Copy>(all: &[T], as_str: fn(T) -> &'static str, prefix: &str, tr: &Tr, current: &str) -> Vec<OptionView> {
+pub fn vocabulary_options<T: Copy>(
+    all: &[T],
+    as_str: fn(T) -> &'static str,
+    prefix: &str,
+    tr: &Tr,
+    current: &str,
+) -> Vec<OptionView> {
     all.iter()
         .map(|v| {
             let value = as_str(*v);
@@ -29,16 +35,26 @@ pub fn vocabulary_options<T: Copy>(all: &[T], as_str: fn(T) -> &'static str, pre
 /// Options whose label is the value itself (audit actions, entity types).
 pub fn plain_options(all: &[&str], current: &str) -> Vec<OptionView> {
     all.iter()
-        .map(|v| OptionView { value: (*v).to_owned(), label: (*v).to_owned(), selected: *v == current.trim() })
+        .map(|v| OptionView {
+            value: (*v).to_owned(),
+            label: (*v).to_owned(),
+            selected: *v == current.trim(),
+        })
         .collect()
 }
 
 /// A positive page number from a query value; anything else is page 1.
 pub fn page_number(s: Option<&str>) -> Option<u32> {
-    s.and_then(|v| v.trim().parse::<u32>().ok()).filter(|n| *n >= 1)
+    s.and_then(|v| v.trim().parse::<u32>().ok())
+        .filter(|n| *n >= 1)
 }
 
 /// `true` for the checkbox values browsers and API clients send.
 pub fn truthy(s: Option<&str>) -> bool {
-    s.is_some_and(|v| matches!(v.trim().to_ascii_lowercase().as_str(), "true" | "1" | "on" | "yes"))
+    s.is_some_and(|v| {
+        matches!(
+            v.trim().to_ascii_lowercase().as_str(),
+            "true" | "1" | "on" | "yes"
+        )
+    })
 }

@@ -66,8 +66,16 @@ impl Lang {
 const SOURCES: &[(Lang, &str, &str)] = &[
     (Lang::It, "common", include_str!("../locales/it/common.ftl")),
     (Lang::En, "common", include_str!("../locales/en/common.ftl")),
-    (Lang::It, "accounts", include_str!("../locales/it/accounts.ftl")),
-    (Lang::En, "accounts", include_str!("../locales/en/accounts.ftl")),
+    (
+        Lang::It,
+        "accounts",
+        include_str!("../locales/it/accounts.ftl"),
+    ),
+    (
+        Lang::En,
+        "accounts",
+        include_str!("../locales/en/accounts.ftl"),
+    ),
     (Lang::It, "actors", include_str!("../locales/it/actors.ftl")),
     (Lang::En, "actors", include_str!("../locales/en/actors.ftl")),
     (Lang::It, "audit", include_str!("../locales/it/audit.ftl")),
@@ -102,12 +110,22 @@ static BUNDLES: LazyLock<HashMap<Lang, Bundle>> = LazyLock::new(|| {
             let resource = match FluentResource::try_new((*text).to_owned()) {
                 Ok(r) => r,
                 Err((r, errors)) => {
-                    tracing::error!(lang = lang.code(), feature, ?errors, "Fluent file has syntax errors");
+                    tracing::error!(
+                        lang = lang.code(),
+                        feature,
+                        ?errors,
+                        "Fluent file has syntax errors"
+                    );
                     r
                 }
             };
             if let Err(errors) = bundle.add_resource(resource) {
-                tracing::error!(lang = lang.code(), feature, ?errors, "Fluent file redefines messages");
+                tracing::error!(
+                    lang = lang.code(),
+                    feature,
+                    ?errors,
+                    "Fluent file redefines messages"
+                );
             }
         }
         bundles.insert(lang, bundle);
@@ -139,6 +157,14 @@ impl Tr {
         self.format(key, Some(&args))
     }
 
+    /// The message `key` with two arguments.
+    pub fn t2(&self, key: &str, n1: &str, v1: impl std::fmt::Display, n2: &str, v2: impl std::fmt::Display) -> String {
+        let mut args = FluentArgs::new();
+        args.set(n1.to_owned(), FluentValue::from(v1.to_string()));
+        args.set(n2.to_owned(), FluentValue::from(v2.to_string()));
+        self.format(key, Some(&args))
+    }
+
     /// The message `key` with a numeric argument (plural forms select on it).
     pub fn tn(&self, key: &str, name: &str, value: i64) -> String {
         let mut args = FluentArgs::new();
@@ -157,7 +183,12 @@ impl Tr {
         let mut errors = Vec::new();
         let text = bundle.format_pattern(pattern, args, &mut errors);
         if !errors.is_empty() {
-            tracing::warn!(lang = self.lang.code(), key, ?errors, "translation formatting failed");
+            tracing::warn!(
+                lang = self.lang.code(),
+                key,
+                ?errors,
+                "translation formatting failed"
+            );
         }
         text.into_owned()
     }
@@ -187,7 +218,10 @@ mod tests {
 
     #[test]
     fn translates_and_falls_back_to_the_key() {
-        assert_eq!(Tr::new(Lang::En).t("no-such-key-anywhere"), "no-such-key-anywhere");
+        assert_eq!(
+            Tr::new(Lang::En).t("no-such-key-anywhere"),
+            "no-such-key-anywhere"
+        );
         assert_ne!(Tr::new(Lang::It).t("site-name"), "site-name");
     }
 }

@@ -31,7 +31,10 @@ pub fn router(state: AppState) -> Router {
         // error pages), then the body limit closest to the handlers.
         .layer(DefaultBodyLimit::max(limit))
         .layer(RequestBodyLimitLayer::new(limit))
-        .layer(from_fn_with_state(state.clone(), crate::context::request_context))
+        .layer(from_fn_with_state(
+            state.clone(),
+            crate::context::request_context,
+        ))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(DefaultMakeSpan::new().level(Level::INFO))

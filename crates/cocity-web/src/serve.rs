@@ -18,7 +18,11 @@ where
 }
 
 /// Serves on an already bound listener (tests bind `127.0.0.1:0`).
-pub async fn serve_listener<F>(state: AppState, listener: TcpListener, shutdown: F) -> std::io::Result<()>
+pub async fn serve_listener<F>(
+    state: AppState,
+    listener: TcpListener,
+    shutdown: F,
+) -> std::io::Result<()>
 where
     F: Future<Output = ()> + Send + 'static,
 {
@@ -26,9 +30,12 @@ where
         tracing::info!(%addr, "cocity is listening");
     }
     let app = crate::router(state);
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown)
-        .await?;
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await?;
     tracing::info!("cocity stopped: in-flight requests finished");
     Ok(())
 }

@@ -13,6 +13,9 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(db: Db, config: WebConfig) -> AppState {
-        AppState { db, config: Arc::new(config) }
+        AppState {
+            db,
+            config: Arc::new(config),
+        }
     }
 }

@@ -3,7 +3,11 @@
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
-const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
 
 /// Percent-encodes `s` for use as one query value.
 pub fn encode(s: &str) -> String {
@@ -13,7 +17,12 @@ pub fn encode(s: &str) -> String {
 /// `next` if it is a path on this site, else `/`.
 pub fn local_path(next: Option<&str>) -> String {
     match next {
-        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') && !p.chars().any(char::is_control) => {
+        Some(p)
+            if p.starts_with('/')
+                && !p.starts_with("//")
+                && !p.contains('\\')
+                && !p.chars().any(char::is_control) =>
+        {
             p.to_owned()
         }
         _ => "/".to_owned(),
@@ -27,7 +36,11 @@ pub fn query(pairs: &[(&str, String)]) -> String {
         .filter(|(_, v)| !v.is_empty())
         .map(|(k, v)| format!("{k}={}", encode(v)))
         .collect();
-    if parts.is_empty() { String::new() } else { format!("?{}", parts.join("&")) }
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", parts.join("&"))
+    }
 }
 
 #[cfg(test)]
@@ -36,7 +49,10 @@ mod tests {
 
     #[test]
     fn refuses_foreign_redirects() {
-        assert_eq!(local_path(Some("/m/torino/actors?q=a")), "/m/torino/actors?q=a");
+        assert_eq!(
+            local_path(Some("/m/torino/actors?q=a")),
+            "/m/torino/actors?q=a"
+        );
         assert_eq!(local_path(Some("//evil.example/")), "/");
         assert_eq!(local_path(Some("https://evil.example/")), "/");
         assert_eq!(local_path(Some("/\\evil")), "/");
@@ -45,7 +61,10 @@ mod tests {
 
     #[test]
     fn encodes_query_values() {
-        assert_eq!(query(&[("q", "a b&c".into()), ("sector", String::new())]), "?q=a%20b%26c");
+        assert_eq!(
+            query(&[("q", "a b&c".into()), ("sector", String::new())]),
+            "?q=a%20b%26c"
+        );
         assert_eq!(query(&[]), "");
     }
 }

@@ -5,6 +5,7 @@ use super::NewPassword;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use std::fmt;
+use std::sync::OnceLock;
 
 /// A PHC-format argon2id hash (`$argon2id$v=19$...`). Not printed by `Debug`.
 #[derive(Clone, PartialEq, Eq)]
@@ -52,9 +53,13 @@ pub fn verify(candidate: &str, stored: &PasswordHash) -> bool {
 /// Spends the time of one verification, for logins with an unknown email, so that response
 /// time does not reveal which addresses have accounts.
 pub fn verify_dummy(candidate: &str) {
-    // A fixed valid hash of an unguessable string; the result is irrelevant.
-    const DUMMY: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$2tZJ0lXcoVUcxGAvqc7a5XOoiqM4YzlYpQP/2tg1Kxk";
-    let _ = verify(candidate, &PasswordHash(DUMMY.to_owned()));
+    static DUMMY: OnceLock<Option<PasswordHash>> = OnceLock::new();
+    let dummy = DUMMY.get_or_init(|| {
+        NewPassword::parse("a password nobody has, hashed once per process").ok().and_then(|p| hash(&p).ok())
+    });
+    if let Some(dummy) = dummy {
+        let _ = verify(candidate, dummy);
+    }
 }
 
 #[cfg(test)]

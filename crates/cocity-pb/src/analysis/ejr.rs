@@ -43,8 +43,8 @@ use num_traits::{Signed, Zero};
 
 use super::AnalysisError;
 use super::voter_sat::{ballots_per_project, winner_mask};
-use crate::satisfaction::Sat;
 use crate::model::{Election, Money};
+use crate::satisfaction::Sat;
 
 /// Units of work (bitset words combined plus ballots inspected) after which the search gives
 /// up: a few seconds on one core at worst.

@@ -3,9 +3,9 @@
 use num_bigint::BigInt;
 use num_traits::{Signed, Zero};
 
-use super::AnalysisError;
 use super::stats::SeenSet;
 use super::voter_sat::winner_mask;
+use super::{AnalysisError, exact};
 use crate::model::{Election, Money};
 
 /// The mean of the satisfactions (`avg_satisfaction`); 0 when there are no voters, as
@@ -14,8 +14,7 @@ pub fn avg_satisfaction(satisfactions: &[Money]) -> Money {
     if satisfactions.is_empty() {
         return Money::zero();
     }
-    let sum = satisfactions.iter().fold(Money::zero(), |acc, s| acc + s);
-    sum / Money::from_integer(BigInt::from(satisfactions.len()))
+    exact::sum(satisfactions) / Money::from_integer(BigInt::from(satisfactions.len()))
 }
 
 /// The Gini coefficient of the satisfactions, by pabutools' formula (`utils.gini_coefficient`):
@@ -32,18 +31,54 @@ pub fn gini_coefficient(satisfactions: &[Money]) -> Option<Money> {
     if satisfactions.iter().all(|s| s.is_zero()) {
         return Some(Money::zero());
     }
-    let mut sorted: Vec<&Money> = satisfactions.iter().collect();
-    sorted.sort();
-    let n = sorted.len();
-    let mut weighted = Money::zero();
-    let mut sum = Money::zero();
-    for (i, v) in sorted.iter().enumerate() {
-        weighted += *v * Money::from_integer(BigInt::from(n - i));
-        sum += *v;
+    // Over a common denominator L the formula only needs integers: Σ xᵢ(n − i) / Σ xᵢ is the
+    // same ratio with every xᵢ scaled by L.
+    let (mut numerators, _) = exact::over_common_denominator(satisfactions);
+    numerators.sort();
+    let n = numerators.len();
+    let mut weighted = BigInt::zero();
+    let mut sum = BigInt::zero();
+    for (i, x) in numerators.iter().enumerate() {
+        weighted += x * BigInt::from(n - i);
+        sum += x;
     }
     let n_q = Money::from_integer(BigInt::from(n));
-    let two = Money::from_integer(BigInt::from(2));
-    Some((&n_q + Money::from_integer(BigInt::from(1)) - two * weighted / sum) / n_q)
+    let ratio = Money::new(BigInt::from(2) * weighted, sum);
+    Some((&n_q + Money::from_integer(BigInt::from(1)) - ratio) / n_q)
+}
+
+/// For each voter, how many distinct funded projects they voted for (listed on the ballot; on
+/// cumulative and scoring ballots, given positive points).
+pub fn funded_votes_per_voter(
+    election: &Election,
+    winners: &[usize],
+) -> Result<Vec<usize>, AnalysisError> {
+    let m = election.instance.projects.len();
+    let funded = winner_mask(m, winners)?;
+    let cardinal = election.instance.vote_type.has_points();
+    let mut seen = SeenSet::new(m);
+    Ok(election
+        .profile
+        .voters()
+        .map(|voter| {
+            seen.clear();
+            let points = voter.points();
+            // pabutools reads a cumulative or scoring ballot without points as empty.
+            if cardinal && points.len() != voter.projects().len() {
+                return 0;
+            }
+            voter
+                .projects()
+                .iter()
+                .enumerate()
+                .filter(|&(k, &p)| {
+                    funded.get(p as usize).copied().unwrap_or(false)
+                        && (!cardinal || points.get(k).is_some_and(|x| x.is_positive()))
+                        && seen.insert(p as usize)
+                })
+                .count()
+        })
+        .collect())
 }
 
 /// Whether each voter has at least one funded project among those they voted for (listed on
@@ -52,19 +87,9 @@ pub fn non_empty_handed(
     election: &Election,
     winners: &[usize],
 ) -> Result<Vec<bool>, AnalysisError> {
-    let m = election.instance.projects.len();
-    let funded = winner_mask(m, winners)?;
-    let has_points = election.profile.has_points();
-    Ok(election
-        .profile
-        .voters()
-        .map(|voter| {
-            let points = voter.points();
-            voter.projects().iter().enumerate().any(|(k, &p)| {
-                funded.get(p as usize).copied().unwrap_or(false)
-                    && (!has_points || points.get(k).is_some_and(|x| x.is_positive()))
-            })
-        })
+    Ok(funded_votes_per_voter(election, winners)?
+        .into_iter()
+        .map(|k| k > 0)
         .collect())
 }
 

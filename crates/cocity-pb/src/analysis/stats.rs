@@ -31,8 +31,7 @@ impl Summary {
         sorted.sort();
         let (first, last) = (sorted.first()?, sorted.last()?);
         let n = sorted.len();
-        let sum = values.iter().fold(Money::zero(), |acc, v| acc + v);
-        let mean = sum / Money::from_integer(BigInt::from(n));
+        let mean = super::exact::sum(values) / Money::from_integer(BigInt::from(n));
         let mid = n / 2;
         let median = if n % 2 == 1 {
             sorted.get(mid).map(|v| (*v).clone())?

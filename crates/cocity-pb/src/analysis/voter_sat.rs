@@ -59,5 +59,7 @@ pub fn voter_satisfactions(
         return Err(AnalysisError::SatNotApplicable { sat, vote_type });
     }
     winner_mask(election.instance.projects.len(), winners)?;
-    Ok(crate::satisfaction::voter_satisfaction(election, sat, winners))
+    Ok(crate::satisfaction::voter_satisfaction(
+        election, sat, winners,
+    ))
 }

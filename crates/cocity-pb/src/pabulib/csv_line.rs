@@ -39,6 +39,8 @@ pub struct RowReader<R> {
     text: String,
     cells: Vec<Cell>,
     raw: String,
+    /// The current row's raw text as a range of `chunk`, when it is one line.
+    raw_in_chunk: Option<(usize, usize)>,
 }
 
 impl<R: BufRead> RowReader<R> {
@@ -53,6 +55,7 @@ impl<R: BufRead> RowReader<R> {
             text: String::new(),
             cells: Vec::new(),
             raw: String::new(),
+            raw_in_chunk: None,
         }
     }
 
@@ -82,15 +85,19 @@ impl<R: BufRead> RowReader<R> {
     /// The 1-based character column of byte `offset` of cell `i`'s text (approximate after a
     /// doubled quote inside the cell).
     pub fn column(&self, i: usize, offset: usize) -> u32 {
+        let raw = match self.raw_in_chunk {
+            Some((a, b)) => self.chunk.get(a..b).unwrap_or(""),
+            None => self.raw.as_str(),
+        };
         let byte = match self.cells.get(i) {
             Some(c) => c.raw_start + offset,
-            None => self.raw.len(),
+            None => raw.len(),
         };
-        let mut byte = byte.min(self.raw.len());
-        while !self.raw.is_char_boundary(byte) {
+        let mut byte = byte.min(raw.len());
+        while !raw.is_char_boundary(byte) {
             byte -= 1;
         }
-        let chars = self.raw.get(..byte).map_or(0, |s| s.chars().count());
+        let chars = raw.get(..byte).map_or(0, |s| s.chars().count());
         u32::try_from(chars + 1).unwrap_or(u32::MAX)
     }
 
@@ -98,7 +105,11 @@ impl<R: BufRead> RowReader<R> {
     pub fn cell_column(&self, i: usize) -> u32 {
         let quoted = self.cells.get(i).is_some_and(|c| c.quoted);
         let col = self.column(i, 0);
-        if quoted { col.saturating_sub(1).max(1) } else { col }
+        if quoted {
+            col.saturating_sub(1).max(1)
+        } else {
+            col
+        }
     }
 
     /// Reads the next row. Returns `Ok(false)` at the end of the input. An empty line gives a row
@@ -108,6 +119,7 @@ impl<R: BufRead> RowReader<R> {
         self.text.clear();
         self.cells.clear();
         self.raw.clear();
+        self.raw_in_chunk = None;
         let mut state = State::StartField;
         let mut field_start = 0usize;
         let mut raw_field_start = 0usize;
@@ -127,9 +139,16 @@ impl<R: BufRead> RowReader<R> {
                 self.row_line = self.line;
                 first = false;
             }
-            let raw_base = self.raw.len();
             let line = self.chunk.get(a..b).unwrap_or("");
-            self.raw.push_str(line);
+            // A one-line row is its own raw text in `chunk`; only rows spanning lines are copied.
+            let raw_base = if self.raw_in_chunk.is_none() && self.raw.is_empty() {
+                self.raw_in_chunk = Some((a, b));
+                0
+            } else {
+                let base = self.raw.len();
+                self.raw.push_str(line);
+                base
+            };
             if line.is_empty() && state == State::StartField && self.cells.is_empty() {
                 return Ok(true);
             }
@@ -160,7 +179,20 @@ impl<R: BufRead> RowReader<R> {
                         }
                     }
                     State::InField => {
-                        if c == b';' {
+                        // Jump to the next separator: most cells hold no quotes.
+                        if c != b';' {
+                            match bytes
+                                .get(i..)
+                                .and_then(|r| r.iter().position(|&x| x == b';'))
+                            {
+                                Some(k) => i += k,
+                                None => i = bytes.len(),
+                            }
+                            if i >= bytes.len() {
+                                break;
+                            }
+                        }
+                        {
                             self.text.push_str(line.get(run..i).unwrap_or(""));
                             self.cells.push(Cell {
                                 start: field_start,
@@ -206,6 +238,11 @@ impl<R: BufRead> RowReader<R> {
             match state {
                 State::InQuoted => {
                     self.text.push_str(line.get(run..).unwrap_or(""));
+                    if let Some((a, b)) = self.raw_in_chunk.take() {
+                        // The next line may need a new chunk: keep this one's text.
+                        let first_line = self.chunk.get(a..b).unwrap_or("").to_owned();
+                        self.raw.push_str(&first_line);
+                    }
                     continue;
                 }
                 State::StartField => {
@@ -301,12 +338,32 @@ impl<R: BufRead> RowReader<R> {
     }
 }
 
+/// Bytes that can begin a line break for `str.splitlines()`.
+static MAY_BREAK: [bool; 256] = {
+    let mut t = [false; 256];
+    let starts: [u8; 9] = [b'\n', b'\r', 0x0b, 0x0c, 0x1c, 0x1d, 0x1e, 0xC2, 0xE2];
+    let mut k = 0;
+    while k < starts.len() {
+        t[starts[k] as usize] = true;
+        k += 1;
+    }
+    t
+};
+
 /// Finds the next line break at or after `from`, as Python's `str.splitlines()` sees them:
 /// `\n`, `\r\n`, `\r`, `\v`, `\f`, `\x1c`–`\x1e`, U+0085, U+2028, U+2029. Returns its position
 /// and byte length.
 pub fn find_line_break(b: &[u8], from: usize) -> Option<(usize, usize)> {
     let mut i = from;
     while i < b.len() {
+        // Skip ordinary bytes fast: only these can start a line break.
+        match b
+            .get(i..)
+            .and_then(|r| r.iter().position(|&x| MAY_BREAK[x as usize]))
+        {
+            Some(k) => i += k,
+            None => return None,
+        }
         match b[i] {
             b'\n' | 0x0b | 0x0c | 0x1c | 0x1d | 0x1e => return Some((i, 1)),
             b'\r' => return Some((i, if b.get(i + 1) == Some(&b'\n') { 2 } else { 1 })),
@@ -329,7 +386,10 @@ mod tests {
         let mut r = RowReader::new(input.as_bytes());
         let mut out = Vec::new();
         while r.next_row().unwrap() {
-            out.push((r.row_line(), (0..r.len()).map(|i| r.cell(i).to_owned()).collect()));
+            out.push((
+                r.row_line(),
+                (0..r.len()).map(|i| r.cell(i).to_owned()).collect(),
+            ));
         }
         out
     }

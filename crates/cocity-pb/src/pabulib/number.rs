@@ -137,7 +137,9 @@ fn parse_decimal(s: &str) -> Result<BigRational, NumberError> {
         None => (mantissa, ""),
     };
     let all_digits = |t: &str| t.bytes().all(|b| b.is_ascii_digit());
-    if (int_part.is_empty() && frac_part.is_empty()) || !all_digits(int_part) || !all_digits(frac_part)
+    if (int_part.is_empty() && frac_part.is_empty())
+        || !all_digits(int_part)
+        || !all_digits(frac_part)
     {
         return Err(NumberError::Syntax);
     }
@@ -263,7 +265,9 @@ mod tests {
         assert_eq!(parse_rational("0.1"), Ok(r(1, 10)));
         assert_eq!(parse_money("10,25"), Ok(r(41, 4)));
         assert_eq!(parse_rational("10,25"), Err(NumberError::Syntax));
-        for bad in ["", "abc", "1/0", "1e", "e3", ".", "1..2", "1/2/3", "nan", "inf", "1 2"] {
+        for bad in [
+            "", "abc", "1/0", "1e", "e3", ".", "1..2", "1/2/3", "nan", "inf", "1 2",
+        ] {
             assert!(parse_rational(bad).is_err(), "{bad:?} should be refused");
         }
     }
@@ -271,8 +275,14 @@ mod tests {
     #[test]
     fn refuses_absurd_exponents_quickly() {
         assert_eq!(parse_rational("1e999999999"), Err(NumberError::TooLarge));
-        assert_eq!(parse_rational("1e-99999999999999999999"), Err(NumberError::TooLarge));
-        assert_eq!(parse_rational(&"9".repeat(5000)), Err(NumberError::TooLarge));
+        assert_eq!(
+            parse_rational("1e-99999999999999999999"),
+            Err(NumberError::TooLarge)
+        );
+        assert_eq!(
+            parse_rational(&"9".repeat(5000)),
+            Err(NumberError::TooLarge)
+        );
         // A zero mantissa is zero whatever the exponent.
         assert_eq!(parse_rational("0e999999"), Ok(r(0, 1)));
     }

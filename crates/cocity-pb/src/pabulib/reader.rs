@@ -2,6 +2,7 @@
 //! `parse_pabulib_from_string` reads a file (see PB-SEMANTICS §1).
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::io::BufRead;
 
 use crate::model::{Election, Instance, Money, Points, Profile, Project, VoteType};
@@ -38,7 +39,10 @@ struct Reader {
     cost_col: Option<usize>,
     projects: Vec<Project>,
     project_lines: Vec<u32>,
-    ids: HashMap<String, u32>,
+    ids: HashMap<String, u32, BuildHasherDefault<IdHasher>>,
+    /// Most files number their projects: for an id written as a small canonical integer `n`,
+    /// `numeric_ids[n]` is its index + 1 (0: no such project), which spares hashing each vote.
+    numeric_ids: Vec<u32>,
     profile: Option<Profile>,
     layout: Option<VotesLayout>,
     votes_header_line: u32,
@@ -67,7 +71,8 @@ pub fn read_with_notices<R: BufRead>(input: R) -> Result<(Election, Vec<Notice>)
         cost_col: None,
         projects: Vec::new(),
         project_lines: Vec::new(),
-        ids: HashMap::new(),
+        ids: HashMap::default(),
+        numeric_ids: Vec::new(),
         profile: None,
         layout: None,
         votes_header_line: 0,
@@ -107,6 +112,72 @@ pub fn read_with_notices<R: BufRead>(input: R) -> Result<(Election, Vec<Notice>)
         }
     }
     r.finish(rows.last_line())
+}
+
+/// The value of an id written as a canonical integer below 100,000 (no sign, no leading zero),
+/// which [`Reader::numeric_ids`] indexes directly.
+fn small_number(id: &str) -> Option<usize> {
+    let b = id.as_bytes();
+    if b.is_empty() || b.len() > 5 || (b.len() > 1 && b[0] == b'0') {
+        return None;
+    }
+    let mut n = 0usize;
+    for &d in b {
+        if !d.is_ascii_digit() {
+            return None;
+        }
+        n = n * 10 + usize::from(d - b'0');
+    }
+    Some(n)
+}
+
+/// `s.split(',')` without the generic searcher's set-up per call: vote lists are short.
+fn comma_split(s: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(s);
+    std::iter::from_fn(move || {
+        let r = rest?;
+        match r.bytes().position(|b| b == b',') {
+            Some(i) => {
+                rest = r.get(i + 1..);
+                r.get(..i)
+            }
+            None => {
+                rest = None;
+                Some(r)
+            }
+        }
+    })
+}
+
+/// Where `part` (a sub-slice of `whole`, e.g. its stripped form) begins in `whole`.
+fn offset_in(whole: &str, part: &str) -> usize {
+    (part.as_ptr() as usize)
+        .saturating_sub(whole.as_ptr() as usize)
+        .min(whole.len())
+}
+
+/// FxHash (rustc's hasher): project ids are short and trusted to be few, so SipHash's
+/// flood resistance buys nothing and costs a fifth of the reading time.
+#[derive(Default)]
+struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x517c_c1b7_2722_0a95;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 /// `row[0].strip().lower()` is a section name.
@@ -226,11 +297,8 @@ impl Reader {
         if rows.len() < 2 {
             return Err(ReadError::new(
                 line,
-                Some(rows.column(0, rows.cell(0).len()) ),
-                format!(
-                    "expected key;value in META, found only {:?}",
-                    rows.cell(0)
-                ),
+                Some(rows.column(0, rows.cell(0).len())),
+                format!("expected key;value in META, found only {:?}", rows.cell(0)),
             ));
         }
         let key = py_strip(rows.cell(0));
@@ -317,6 +385,14 @@ impl Reader {
         let index = u32::try_from(self.projects.len())
             .map_err(|_| ReadError::new(line, None, "too many projects"))?;
         self.ids.insert(id.to_owned(), index);
+        if let Some(n) = small_number(id) {
+            if self.numeric_ids.len() <= n {
+                self.numeric_ids.resize(n + 1, 0);
+            }
+            if let Some(slot) = self.numeric_ids.get_mut(n) {
+                *slot = index + 1;
+            }
+        }
         self.project_lines.push(line);
         self.projects.push(Project {
             id: id.to_owned(),
@@ -326,7 +402,10 @@ impl Reader {
         Ok(())
     }
 
-    fn resolve_vote_type<R: BufRead>(&mut self, rows: &RowReader<R>) -> Result<VoteType, ReadError> {
+    fn resolve_vote_type<R: BufRead>(
+        &mut self,
+        rows: &RowReader<R>,
+    ) -> Result<VoteType, ReadError> {
         if let Some(t) = self.vote_type {
             return Ok(t);
         }
@@ -402,17 +481,20 @@ impl Reader {
         };
         let vote = present(vote_col);
         // Offset of the stripped vote text inside the raw cell, for error columns.
-        let vote_shift = vote.map_or(0, |v| rows.cell(vote_col).find(v).unwrap_or(0));
+        let vote_shift = vote.map_or(0, |v| offset_in(rows.cell(vote_col), v));
         match vote_type {
             VoteType::Approval | VoteType::Choose1 | VoteType::Ordinal => match vote {
                 None => self.notices.push(Notice {
                     line,
                     code: "missing_vote",
-                    message: format!("{} has no vote cell; read as an empty ballot", voter_label()),
+                    message: format!(
+                        "{} has no vote cell; read as an empty ballot",
+                        voter_label()
+                    ),
                 }),
                 Some(v) => {
                     let mut offset = 0;
-                    for name in v.split(',') {
+                    for name in comma_split(v) {
                         let at = offset;
                         offset += name.len() + 1;
                         if name.is_empty() {
@@ -449,16 +531,19 @@ impl Reader {
                     (None, Some(_)) => self.notices.push(Notice {
                         line,
                         code: "missing_vote",
-                        message: format!("{} has no vote cell; read as an empty ballot", voter_label()),
+                        message: format!(
+                            "{} has no vote cell; read as an empty ballot",
+                            voter_label()
+                        ),
                     }),
                     (Some(""), Some("")) => {}
                     (Some(v), Some(pts_text)) => {
                         let points_col = layout.points.unwrap_or(0);
-                        let pts_shift = rows.cell(points_col).find(pts_text).unwrap_or(0);
-                        let mut pts_iter = pts_text.split(',');
+                        let pts_shift = offset_in(rows.cell(points_col), pts_text);
+                        let mut pts_iter = comma_split(pts_text);
                         let mut pts_offset = 0;
                         let mut offset = 0;
-                        for name in v.split(',') {
+                        for name in comma_split(v) {
                             let at = offset;
                             offset += name.len() + 1;
                             let p = self.lookup(name, rows, vote_col, vote_shift + at)?;
@@ -553,6 +638,12 @@ impl Reader {
         col: usize,
         offset: usize,
     ) -> Result<u32, ReadError> {
+        let numeric = small_number(name)
+            .and_then(|n| self.numeric_ids.get(n))
+            .and_then(|&slot| slot.checked_sub(1));
+        if let Some(p) = numeric {
+            return Ok(p);
+        }
         self.ids.get(name).copied().ok_or_else(|| {
             let hint = if py_strip(name) != name && self.ids.contains_key(py_strip(name)) {
                 " (project ids in a vote are not trimmed: remove the spaces around the commas)"
@@ -583,7 +674,10 @@ impl Reader {
         };
         let budget = self.budget(last_line)?;
         if let Some(layout) = &self.layout {
-            if vote_type.has_points() && layout.points.is_none() && self.profile.as_ref().is_some_and(|p| !p.is_empty()) {
+            if vote_type.has_points()
+                && layout.points.is_none()
+                && self.profile.as_ref().is_some_and(|p| !p.is_empty())
+            {
                 self.notices.push(Notice {
                     line: self.votes_header_line,
                     code: "points_missing",
@@ -593,7 +687,10 @@ impl Reader {
                 });
             }
         }
-        let profile = self.profile.take().unwrap_or_else(|| Profile::new(Vec::new()));
+        let profile = self
+            .profile
+            .take()
+            .unwrap_or_else(|| Profile::new(Vec::new()));
         Ok((
             Election {
                 instance: Instance {

@@ -50,7 +50,8 @@ pub fn write<W: Write>(e: &Election, w: W) -> io::Result<()> {
 
     w.write_all(b"PROJECTS\n")?;
     let default_columns = ["project_id".to_owned(), "cost".to_owned()];
-    let own_columns = inst.project_columns.iter().any(|c| c == "cost");
+    // Without projects the header is kept as read, even one without a cost column.
+    let own_columns = inst.projects.is_empty() || inst.project_columns.iter().any(|c| c == "cost");
     let columns: &[String] = if own_columns {
         &inst.project_columns
     } else {
@@ -87,14 +88,18 @@ pub fn write<W: Write>(e: &Election, w: W) -> io::Result<()> {
 fn write_votes<W: Write>(w: &mut W, e: &Election, profile: &Profile) -> io::Result<()> {
     let projects = &e.instance.projects;
     let mut columns: Vec<&str> = profile.columns.iter().map(String::as_str).collect();
-    if columns.is_empty() {
-        columns.push("voter_id");
-    }
-    if !columns.contains(&"vote") {
-        columns.push("vote");
-    }
-    if profile.has_points() && !columns.contains(&"points") {
-        columns.push("points");
+    // A profile built in code may lack the ballot columns; one read from a file has what the
+    // file had (an empty VOTES section may even have an empty header).
+    if !profile.is_empty() {
+        if columns.is_empty() {
+            columns.push("voter_id");
+        }
+        if !columns.contains(&"vote") {
+            columns.push("vote");
+        }
+        if profile.has_points() && !columns.contains(&"points") {
+            columns.push("points");
+        }
     }
     write_row(w, columns.iter().copied())?;
     // Text cells are stored in header order without vote/points: walk them in step.
@@ -162,8 +167,12 @@ fn write_row<'a, W: Write>(w: &mut W, cells: impl IntoIterator<Item = &'a str>) 
 /// Quotes a cell when a CSV reader would otherwise split or unescape it.
 fn write_cell<W: Write>(w: &mut W, cell: &str) -> io::Result<()> {
     let needs_quotes = cell.starts_with('"')
-        || cell.bytes().any(|b| matches!(b, b';' | b'"' | b'\n' | b'\r'))
-        || cell.contains(['\u{b}', '\u{c}', '\u{1c}', '\u{1d}', '\u{1e}', '\u{85}', '\u{2028}', '\u{2029}']);
+        || cell
+            .bytes()
+            .any(|b| matches!(b, b';' | b'"' | b'\n' | b'\r'))
+        || cell.contains([
+            '\u{b}', '\u{c}', '\u{1c}', '\u{1d}', '\u{1e}', '\u{85}', '\u{2028}', '\u{2029}',
+        ]);
     if !needs_quotes {
         return w.write_all(cell.as_bytes());
     }

@@ -13,7 +13,12 @@
 //! - candidates are examined in order of their last ρ, a lower bound of the current one, and
 //!   the round stops examining once the bound exceeds the best ρ found (pabutools' order).
 
+use std::cmp::Ordering;
 use std::collections::HashMap;
+
+use num_bigint::BigInt;
+use num_integer::Integer;
+use num_traits::{One, Signed, Zero};
 
 use crate::explain::PaymentSummary;
 use crate::model::Money;
@@ -29,12 +34,19 @@ pub(crate) struct Setup {
     /// Supported projects of cost 0, funded up front, ordered by id as text.
     pub free: Vec<usize>,
     sup_start: Vec<u32>,
-    /// (group, utility id) of each candidate's supporters (utility > 0).
+    /// (group, local utility index) of each candidate's supporters (utility > 0).
     sup: Vec<(u32, u32)>,
-    /// The candidate's single utility id if all supporters share it.
-    uniform: Vec<Option<u32>>,
+    /// Per candidate, its supporters' distinct utilities times `scale`, as integers; one entry
+    /// when all supporters get the same utility.
+    scaled: Vec<Vec<BigInt>>,
+    /// Per candidate, the lcm of its utilities' denominators.
+    scale: Vec<BigInt>,
+    /// Per candidate, its first utility as (numerator, denominator): the utility of every
+    /// supporter when `scaled` has one entry.
+    uniform_util: Vec<(BigInt, BigInt)>,
     init_bound: Vec<Q>,
     cost: Vec<Q>,
+    cost_big: Vec<Money>,
     rank: Vec<u32>,
     /// Voters (with multiplicity) among each candidate's supporters.
     pub supporters: Vec<u64>,
@@ -89,8 +101,8 @@ impl Setup {
         let mut fill: Vec<u32> = sup_start.clone();
         let mut sup = vec![(0u32, 0u32); sup_start.last().copied().unwrap_or(0) as usize];
         let mut supporters = vec![0u64; cands.len()];
-        let mut uniform: Vec<Option<u32>> = vec![None; cands.len()];
-        let mut first = vec![true; cands.len()];
+        // Per candidate: global utility id → local index.
+        let mut local: Vec<Vec<u32>> = vec![Vec::new(); cands.len()];
         for g in 0..sp.n_groups() {
             let m = sp.mult.get(g).copied().unwrap_or(0);
             for &(p, u) in sp.items(g) {
@@ -98,27 +110,47 @@ impl Setup {
                 if ci >= cands.len() || !sp.util(u).is_positive() {
                     continue;
                 }
+                let Some(ids) = local.get_mut(ci) else { continue };
+                let k = match ids.iter().position(|&x| x == u) {
+                    Some(k) => k,
+                    None => {
+                        ids.push(u);
+                        ids.len() - 1
+                    }
+                };
                 if let Some(slot) = fill.get_mut(ci) {
                     if let Some(s) = sup.get_mut(*slot as usize) {
-                        *s = (g as u32, u);
+                        *s = (g as u32, k as u32);
                     }
                     *slot += 1;
                 }
                 if let Some(s) = supporters.get_mut(ci) {
                     *s += m;
                 }
-                if let (Some(f), Some(un)) = (first.get_mut(ci), uniform.get_mut(ci)) {
-                    if *f {
-                        *f = false;
-                        *un = Some(u);
-                    } else if *un != Some(u) {
-                        *un = None;
-                    }
-                }
             }
         }
-        // A candidate whose supporters share one utility but that came out non-uniform cannot
-        // happen; one with several utilities takes the general path.
+        let mut scaled = Vec::with_capacity(cands.len());
+        let mut scale = Vec::with_capacity(cands.len());
+        let mut uniform_util = Vec::with_capacity(cands.len());
+        for ids in &local {
+            let utils: Vec<Money> = ids.iter().map(|&u| sp.util(u).to_big()).collect();
+            let l = utils
+                .iter()
+                .fold(BigInt::one(), |acc, u| acc.lcm(u.denom()));
+            scaled.push(
+                utils
+                    .iter()
+                    .map(|u| (u * Money::from_integer(l.clone())).to_integer())
+                    .collect(),
+            );
+            scale.push(l);
+            uniform_util.push(
+                utils
+                    .first()
+                    .map(|u| (u.numer().clone(), u.denom().clone()))
+                    .unwrap_or((BigInt::one(), BigInt::one())),
+            );
+        }
         let init_bound = cands
             .iter()
             .map(|&p| {
@@ -129,12 +161,15 @@ impl Setup {
             .collect();
         Setup {
             cost: cands.iter().map(|&p| ctx.cost(p).clone()).collect(),
+            cost_big: cands.iter().map(|&p| ctx.cost(p).to_big()).collect(),
+            scaled,
+            scale,
+            uniform_util,
             rank: cands.iter().map(|&p| ctx.rank(p)).collect(),
             cands,
             free,
             sup_start,
             sup,
-            uniform,
             init_bound,
             supporters,
         }
@@ -161,9 +196,9 @@ pub(crate) struct Pick {
     pub ci: usize,
     pub rho: Q,
     pub payers: u64,
-    pub min_pay: Q,
-    pub max_pay: Q,
-    pub total_pay: Q,
+    pub min_pay: Money,
+    pub max_pay: Money,
+    pub total_pay: Money,
 }
 
 impl Pick {
@@ -171,9 +206,9 @@ impl Pick {
         PaymentSummary {
             payers: self.payers,
             supporters,
-            min: self.min_pay.to_big(),
-            max: self.max_pay.to_big(),
-            total: self.total_pay.to_big(),
+            min: self.min_pay.clone(),
+            max: self.max_pay.clone(),
+            total: self.total_pay.clone(),
         }
     }
 }
@@ -186,63 +221,184 @@ pub(crate) struct Run {
     /// Σ cost of the picks.
     pub cost: Q,
     group_class: Vec<u32>,
-    class_val: Vec<Q>,
+    /// Class amounts in units of 1/`unit`.
+    class_val: Vec<BigInt>,
+    unit: BigInt,
 }
 
 impl Run {
     /// The outcome of a run that bought nothing (pabutools' starting "previous outcome").
     pub fn empty(b: &Q, n_groups: usize) -> Run {
+        let b = b.to_big();
         Run {
-            b: b.clone(),
+            b: Q::from_money(&b),
             picks: Vec::new(),
             cost: Q::ZERO,
             group_class: vec![1; n_groups],
-            class_val: vec![Q::ZERO, b.clone()],
+            class_val: vec![BigInt::zero(), b.numer().clone()],
+            unit: b.denom().clone(),
         }
     }
 
     /// The money the supporters of candidate `ci` held at the end of the run.
     pub fn supporters_money(&self, setup: &Setup, sp: &SatProfile, ci: usize) -> Money {
-        let mut sum = Q::ZERO;
+        let mut sum = BigInt::zero();
         for &(g, _) in setup.supporters_of(ci) {
             let cls = self.group_class.get(g as usize).copied().unwrap_or(0);
-            let val = self.class_val.get(cls as usize).unwrap_or(&Q::ZERO);
-            let m = sp.mult.get(g as usize).copied().unwrap_or(0);
-            sum = sum.add(&val.mul_int(m));
+            if let Some(val) = self.class_val.get(cls as usize) {
+                let m = sp.mult.get(g as usize).copied().unwrap_or(0);
+                sum += val * m;
+            }
         }
-        sum.to_big()
+        Money::new(sum, self.unit.clone())
     }
 }
 
-/// Interned budget amounts. Class 0 is always zero.
-struct Classes {
-    val: Vec<Q>,
-    ids: HashMap<Q, u32>,
+/// An unreduced positive fraction, compared by cross-multiplication (no gcd on the hot path).
+#[derive(Clone, Debug)]
+struct Frac {
+    n: BigInt,
+    d: BigInt,
 }
 
-impl Classes {
-    fn new() -> Classes {
-        let mut ids = HashMap::new();
-        ids.insert(Q::ZERO, 0);
-        Classes {
-            val: vec![Q::ZERO],
-            ids,
+impl Frac {
+    fn from_q(q: &Q) -> Frac {
+        let b = q.to_big();
+        Frac {
+            n: b.numer().clone(),
+            d: b.denom().clone(),
         }
     }
 
-    fn intern(&mut self, q: Q) -> u32 {
-        if let Some(&id) = self.ids.get(&q) {
+    fn cmp(&self, o: &Frac) -> Ordering {
+        (&self.n * &o.d).cmp(&(&o.n * &self.d))
+    }
+
+    fn to_q(&self) -> Q {
+        if self.d.is_zero() {
+            return Q::ZERO;
+        }
+        Q::from_big(Money::new(self.n.clone(), self.d.clone()))
+    }
+}
+
+/// The state of one run: every group's budget class, and the class amounts as integers over a
+/// common denominator `unit`. Payments only ever subtract, so a common denominator that is
+/// refined (multiplied) when a price needs it keeps every amount exact without a gcd per
+/// operation; amounts are deduplicated so that equal budgets share one class.
+struct State {
+    unit: BigInt,
+    val: Vec<BigInt>,
+    /// Groups in each class; a class with none is dead and never looked up again.
+    refs: Vec<u64>,
+    ids: HashMap<BigInt, u32>,
+    group_class: Vec<u32>,
+    /// Candidate costs in units of 1/`unit`.
+    cost: Vec<BigInt>,
+}
+
+impl State {
+    fn new(setup: &Setup, b: &Money, n_groups: usize) -> State {
+        let mut unit = b.denom().clone();
+        for c in &setup.cost_big {
+            unit = unit.lcm(c.denom());
+        }
+        let start = b * Money::from_integer(unit.clone());
+        let start = start.to_integer();
+        let mut st = State {
+            cost: setup
+                .cost_big
+                .iter()
+                .map(|c| (c * Money::from_integer(unit.clone())).to_integer())
+                .collect(),
+            unit,
+            val: vec![BigInt::zero()],
+            refs: vec![0],
+            ids: HashMap::new(),
+            group_class: Vec::new(),
+        };
+        st.ids.insert(BigInt::zero(), 0);
+        let c = st.intern(start);
+        st.group_class = vec![c; n_groups];
+        if let Some(r) = st.refs.get_mut(c as usize) {
+            *r = n_groups as u64;
+        }
+        st
+    }
+
+    fn intern(&mut self, v: BigInt) -> u32 {
+        if let Some(&id) = self.ids.get(&v) {
             return id;
         }
         let id = self.val.len() as u32;
-        self.val.push(q.clone());
-        self.ids.insert(q, id);
+        self.val.push(v.clone());
+        self.refs.push(0);
+        self.ids.insert(v, id);
         id
     }
 
-    fn get(&self, c: u32) -> &Q {
-        self.val.get(c as usize).unwrap_or(&Q::ZERO)
+    fn val(&self, c: u32) -> &BigInt {
+        static ZERO: std::sync::OnceLock<BigInt> = std::sync::OnceLock::new();
+        self.val
+            .get(c as usize)
+            .unwrap_or_else(|| ZERO.get_or_init(BigInt::zero))
     }
+
+    /// Multiplies the unit by `f`, rescaling every live amount and cost.
+    fn refine(&mut self, f: &BigInt) {
+        if f.is_one() {
+            return;
+        }
+        self.unit *= f;
+        self.ids.clear();
+        for (i, (v, r)) in self.val.iter_mut().zip(&self.refs).enumerate() {
+            if *r > 0 || i == 0 {
+                *v *= f;
+                self.ids.insert(v.clone(), i as u32);
+            }
+        }
+        for c in self.cost.iter_mut() {
+            *c *= f;
+        }
+    }
+
+    fn move_group(&mut self, g: usize, to: u32) {
+        let Some(from) = self.group_class.get(g).copied() else {
+            return;
+        };
+        if from == to {
+            return;
+        }
+        if let Some(gc) = self.group_class.get_mut(g) {
+            *gc = to;
+        }
+        if let Some(r) = self.refs.get_mut(to as usize) {
+            *r += 1;
+        }
+        if let Some(r) = self.refs.get_mut(from as usize) {
+            *r = r.saturating_sub(1);
+            if *r == 0 && from != 0 {
+                if let Some(v) = self.val.get(from as usize) {
+                    self.ids.remove(v);
+                }
+            }
+        }
+    }
+}
+
+/// An evaluated candidate: ρ, and the water-filling state that produced it (the money still
+/// needed from the supporters who pay ρ·u in full, and Σ count·U over them).
+struct Eval {
+    rho: Frac,
+    need: BigInt,
+    s: BigInt,
+}
+
+/// A bucket of supporters holding the same money with the same utility.
+struct Bucket {
+    cls: u32,
+    util: u32,
+    count: u64,
 }
 
 /// Scratch space reused across evaluations within a run.
@@ -250,76 +406,71 @@ struct Scratch {
     count: Vec<u64>,
     touched: Vec<u32>,
     pairs: Vec<(u32, u32, u64)>,
-}
-
-/// A bucket of supporters holding the same money with the same utility.
-struct Bucket<'a> {
-    val: &'a Q,
-    util: &'a Q,
-    count: u64,
+    buckets: Vec<Bucket>,
 }
 
 pub(crate) fn run(setup: &Setup, sp: &SatProfile, b: &Q) -> Run {
-    let mut classes = Classes::new();
-    let start = classes.intern(b.clone());
-    let mut group_class = vec![start; sp.n_groups()];
-    let mut bound = setup.init_bound.clone();
+    let b_big = b.to_big();
+    let mut st = State::new(setup, &b_big, sp.n_groups());
+    let mut bound: Vec<Frac> = setup.init_bound.iter().map(Frac::from_q).collect();
+    let mut evals: Vec<Option<Eval>> = (0..setup.n_cands()).map(|_| None).collect();
     let mut live: Vec<usize> = (0..setup.n_cands()).collect();
     let mut scratch = Scratch {
         count: Vec::new(),
         touched: Vec::new(),
         pairs: Vec::new(),
+        buckets: Vec::new(),
     };
     let mut picks = Vec::new();
     let mut spent = Q::ZERO;
     loop {
-        live.sort_by(|&a, &c| {
-            let ba = bound.get(a).unwrap_or(&Q::ZERO);
-            let bc = bound.get(c).unwrap_or(&Q::ZERO);
-            ba.cmp(bc).then(setup.rank.get(a).cmp(&setup.rank.get(c)))
+        // Nearly sorted after the first round: only re-evaluated bounds moved.
+        live.sort_by(|&a, &c| match (bound.get(a), bound.get(c)) {
+            (Some(x), Some(y)) => x.cmp(y),
+            _ => Ordering::Equal,
         });
-        let mut best: Option<Q> = None;
+        let mut best: Option<Frac> = None;
         let mut tied: Vec<usize> = Vec::new();
         let mut dead: Vec<usize> = Vec::new();
         for &ci in &live {
-            let cost = setup.cand_cost(ci);
-            let buckets = gather(setup, sp, &classes, &group_class, ci, &mut scratch);
-            let avail = buckets
-                .iter()
-                .fold(Q::ZERO, |acc, bk| acc.add(&bk.val.mul_int(bk.count)));
-            if &avail < cost {
-                dead.push(ci);
-                continue;
-            }
-            if let Some(best) = &best {
-                if bound.get(ci).is_some_and(|bd| bd > best) {
+            if let (Some(best), Some(bd)) = (&best, bound.get(ci)) {
+                // An unaffordable project met here would be dropped by pabutools first; leaving
+                // it for later changes nothing, as it can never become affordable again.
+                if bd.cmp(best) == Ordering::Greater {
                     break;
                 }
             }
-            let rho = water_fill(cost, &buckets);
-            match &best {
-                Some(bst) if &rho > bst => {}
-                Some(bst) if &rho == bst => tied.push(ci),
+            gather(setup, sp, &st, ci, &mut scratch);
+            let Some(ev) = water_fill(setup, &st, ci, &scratch.buckets) else {
+                dead.push(ci);
+                continue;
+            };
+            match best.as_ref().map(|bst| ev.rho.cmp(bst)) {
+                Some(Ordering::Greater) => {}
+                Some(Ordering::Equal) => tied.push(ci),
                 _ => {
-                    best = Some(rho.clone());
+                    best = Some(ev.rho.clone());
                     tied.clear();
                     tied.push(ci);
                 }
             }
             if let Some(bd) = bound.get_mut(ci) {
-                *bd = rho;
+                *bd = ev.rho.clone();
+            }
+            if let Some(e) = evals.get_mut(ci) {
+                *e = Some(ev);
             }
         }
         if !dead.is_empty() {
             live.retain(|ci| !dead.contains(ci));
         }
-        let (Some(rho), Some(&pick)) = (
-            best,
-            tied.iter().min_by_key(|&&ci| setup.rank.get(ci).copied()),
-        ) else {
+        let Some(&pick) = tied.iter().min_by_key(|&&ci| setup.rank.get(ci).copied()) else {
             break;
         };
-        let p = pay(setup, sp, &mut classes, &mut group_class, pick, &rho);
+        let Some(ev) = evals.get_mut(pick).and_then(Option::take) else {
+            break;
+        };
+        let p = pay(setup, sp, &mut st, pick, &ev);
         spent = spent.add(setup.cand_cost(pick));
         picks.push(p);
         live.retain(|&ci| ci != pick);
@@ -328,124 +479,148 @@ pub(crate) fn run(setup: &Setup, sp: &SatProfile, b: &Q) -> Run {
         b: b.clone(),
         picks,
         cost: spent,
-        group_class,
-        class_val: classes.val,
+        group_class: st.group_class,
+        class_val: st.val,
+        unit: st.unit,
     }
 }
 
-/// The supporters of `ci` with money left, as buckets sorted by money / utility ascending.
-fn gather<'a>(
-    setup: &Setup,
-    sp: &'a SatProfile,
-    classes: &'a Classes,
-    group_class: &[u32],
-    ci: usize,
-    s: &mut Scratch,
-) -> Vec<Bucket<'a>> {
+/// Collects the supporters of `ci` with money left into `s.buckets`, sorted by money / utility
+/// ascending.
+fn gather(setup: &Setup, sp: &SatProfile, st: &State, ci: usize, s: &mut Scratch) {
     let supp = setup.supporters_of(ci);
-    let mut out = Vec::new();
-    match setup.uniform.get(ci).copied().flatten() {
-        Some(uid) => {
-            if s.count.len() < classes.val.len() {
-                s.count.resize(classes.val.len(), 0);
-            }
-            for &(g, _) in supp {
-                let cls = group_class.get(g as usize).copied().unwrap_or(0);
-                if cls == 0 {
-                    continue;
-                }
-                let m = sp.mult.get(g as usize).copied().unwrap_or(0);
-                if let Some(c) = s.count.get_mut(cls as usize) {
-                    if *c == 0 {
-                        s.touched.push(cls);
-                    }
-                    *c += m;
-                }
-            }
-            let util = sp.util(uid);
-            for &cls in &s.touched {
-                let count = s.count.get(cls as usize).copied().unwrap_or(0);
-                if let Some(c) = s.count.get_mut(cls as usize) {
-                    *c = 0;
-                }
-                out.push(Bucket {
-                    val: classes.get(cls),
-                    util,
-                    count,
-                });
-            }
-            s.touched.clear();
-            out.sort_by(|a, b| a.val.cmp(b.val));
+    s.buckets.clear();
+    let scaled = setup.scaled.get(ci).map(Vec::as_slice).unwrap_or(&[]);
+    if scaled.len() <= 1 {
+        if s.count.len() < st.val.len() {
+            s.count.resize(st.val.len(), 0);
         }
-        None => {
-            s.pairs.clear();
-            for &(g, u) in supp {
-                let cls = group_class.get(g as usize).copied().unwrap_or(0);
-                if cls == 0 {
-                    continue;
-                }
-                let m = sp.mult.get(g as usize).copied().unwrap_or(0);
-                s.pairs.push((cls, u, m));
+        for &(g, _) in supp {
+            let cls = st.group_class.get(g as usize).copied().unwrap_or(0);
+            if cls == 0 {
+                continue;
             }
-            s.pairs.sort_unstable_by_key(|&(c, u, _)| (c, u));
-            let mut i = 0;
-            while let Some(&(c, u, _)) = s.pairs.get(i) {
-                let mut count = 0;
-                while let Some(&(c2, u2, m)) = s.pairs.get(i) {
-                    if (c2, u2) != (c, u) {
-                        break;
-                    }
-                    count += m;
-                    i += 1;
+            let m = sp.mult.get(g as usize).copied().unwrap_or(0);
+            if let Some(c) = s.count.get_mut(cls as usize) {
+                if *c == 0 {
+                    s.touched.push(cls);
                 }
-                out.push(Bucket {
-                    val: classes.get(c),
-                    util: sp.util(u),
-                    count,
-                });
+                *c += m;
             }
-            // Ascending money / utility; utilities are positive.
-            out.sort_by(|a, b| a.val.mul(b.util).cmp(&b.val.mul(a.util)));
         }
+        for &cls in &s.touched {
+            if let Some(c) = s.count.get_mut(cls as usize) {
+                s.buckets.push(Bucket {
+                    cls,
+                    util: 0,
+                    count: *c,
+                });
+                *c = 0;
+            }
+        }
+        s.touched.clear();
+        s.buckets.sort_by(|a, b| st.val(a.cls).cmp(st.val(b.cls)));
+    } else {
+        s.pairs.clear();
+        for &(g, u) in supp {
+            let cls = st.group_class.get(g as usize).copied().unwrap_or(0);
+            if cls == 0 {
+                continue;
+            }
+            let m = sp.mult.get(g as usize).copied().unwrap_or(0);
+            s.pairs.push((cls, u, m));
+        }
+        s.pairs.sort_unstable_by_key(|&(c, u, _)| (c, u));
+        let mut i = 0;
+        while let Some(&(c, u, _)) = s.pairs.get(i) {
+            let mut count = 0;
+            while let Some(&(c2, u2, m)) = s.pairs.get(i) {
+                if (c2, u2) != (c, u) {
+                    break;
+                }
+                count += m;
+                i += 1;
+            }
+            s.buckets.push(Bucket {
+                cls: c,
+                util: u,
+                count,
+            });
+        }
+        let zero = BigInt::zero();
+        let u = |k: u32| scaled.get(k as usize).unwrap_or(&zero);
+        s.buckets
+            .sort_by(|a, b| (st.val(a.cls) * u(b.util)).cmp(&(st.val(b.cls) * u(a.util))));
     }
-    out
 }
 
-/// The least ρ with Σ count·min(money, ρ·util) ≥ cost, for buckets sorted by money/util and
-/// holding at least `cost` in total.
-fn water_fill(cost: &Q, buckets: &[Bucket<'_>]) -> Q {
-    let mut paid = Q::ZERO;
-    let mut denom = buckets
-        .iter()
-        .fold(Q::ZERO, |acc, b| acc.add(&b.util.mul_int(b.count)));
-    for b in buckets {
-        let need = cost.sub(&paid);
-        // ρ = need / denom; the bucket can pay ρ·util in full iff need·util ≤ money·denom.
-        if need.mul(b.util) <= b.val.mul(&denom) {
-            return need.div(&denom).unwrap_or(Q::ZERO);
+/// The least ρ with Σ count·min(money, ρ·util) ≥ cost over the sorted buckets, or `None` if
+/// the supporters' money does not cover the cost.
+fn water_fill(setup: &Setup, st: &State, ci: usize, buckets: &[Bucket]) -> Option<Eval> {
+    let cost = st.cost.get(ci)?;
+    let scaled = setup.scaled.get(ci)?;
+    let mut paid = BigInt::zero();
+    if scaled.len() <= 1 {
+        // One utility u for all: each rich supporter pays need / count_rem.
+        let mut rem: u64 = buckets.iter().map(|b| b.count).sum();
+        for b in buckets {
+            let need = cost - &paid;
+            let val = st.val(b.cls);
+            if need <= val * rem {
+                let (un, ud) = setup.uniform_util.get(ci)?;
+                let rho = Frac {
+                    n: &need * ud,
+                    d: &st.unit * rem * un,
+                };
+                return Some(Eval {
+                    rho,
+                    need,
+                    s: BigInt::from(rem),
+                });
+            }
+            paid += val * b.count;
+            rem -= b.count;
         }
-        paid = paid.add(&b.val.mul_int(b.count));
-        denom = denom.sub(&b.util.mul_int(b.count));
+        None
+    } else {
+        let zero = BigInt::zero();
+        let u = |k: u32| scaled.get(k as usize).unwrap_or(&zero);
+        let mut s: BigInt = buckets.iter().map(|b| u(b.util) * b.count).sum();
+        for b in buckets {
+            let need = cost - &paid;
+            let val = st.val(b.cls);
+            if &need * u(b.util) <= val * &s {
+                let scale = setup.scale.get(ci)?;
+                let rho = Frac {
+                    n: &need * scale,
+                    d: &st.unit * &s,
+                };
+                return Some(Eval { rho, need, s });
+            }
+            paid += val * b.count;
+            s -= u(b.util) * b.count;
+        }
+        None
     }
-    // Unreachable for an affordable project: the last bucket always satisfies the test.
-    cost.sub(&paid).div(&denom).unwrap_or(Q::ZERO)
 }
 
 /// Charges the supporters of `ci` min(money, ρ·util) and moves them to their new classes.
-fn pay(
-    setup: &Setup,
-    sp: &SatProfile,
-    classes: &mut Classes,
-    group_class: &mut [u32],
-    ci: usize,
-    rho: &Q,
-) -> Pick {
-    // (old class, utility id) → (new class, payment, voters)
-    let mut trans: Vec<(u32, Q, u64)> = Vec::new();
+fn pay(setup: &Setup, sp: &SatProfile, st: &mut State, ci: usize, ev: &Eval) -> Pick {
+    // Each fully paying supporter pays need·U/s: refine the unit so that this is an integer.
+    let g = ev.need.gcd(&ev.s);
+    let (f, cap_unit) = if g.is_zero() {
+        (BigInt::one(), BigInt::zero())
+    } else {
+        (&ev.s / &g, &ev.need / &g)
+    };
+    st.refine(&f);
+    let scaled = setup.scaled.get(ci).map(Vec::as_slice).unwrap_or(&[]);
+    let one = BigInt::one();
+    // (old class, utility) → index into `trans`: (new class, payment, voters).
+    let mut trans: Vec<(u32, BigInt, u64)> = Vec::new();
     let mut memo: HashMap<(u32, u32), usize> = HashMap::new();
-    let mut cap_cache: HashMap<u32, Q> = HashMap::new();
-    for &(g, u) in setup.supporters_of(ci) {
-        let Some(cls) = group_class.get(g as usize).copied() else {
+    for &(grp, u) in setup.supporters_of(ci) {
+        let Some(cls) = st.group_class.get(grp as usize).copied() else {
             continue;
         };
         if cls == 0 {
@@ -454,49 +629,52 @@ fn pay(
         let idx = match memo.get(&(cls, u)) {
             Some(&i) => i,
             None => {
-                let cap = cap_cache
-                    .entry(u)
-                    .or_insert_with(|| rho.mul(sp.util(u)))
-                    .clone();
-                let val = classes.get(cls).clone();
-                let payment = val.min_ref(&cap).clone();
-                let new = classes.intern(val.sub(&payment));
+                // With one utility the water-filling counted voters, not utility.
+                let cap = if scaled.len() <= 1 {
+                    cap_unit.clone()
+                } else {
+                    &cap_unit * scaled.get(u as usize).unwrap_or(&one)
+                };
+                let val = st.val(cls).clone();
+                let payment = if val < cap { val.clone() } else { cap };
+                let new = st.intern(val - &payment);
                 trans.push((new, payment, 0));
                 memo.insert((cls, u), trans.len() - 1);
                 trans.len() - 1
             }
         };
+        let m = sp.mult.get(grp as usize).copied().unwrap_or(0);
         if let Some(t) = trans.get_mut(idx) {
-            t.2 += sp.mult.get(g as usize).copied().unwrap_or(0);
-            if let Some(gc) = group_class.get_mut(g as usize) {
-                *gc = t.0;
-            }
+            t.2 += m;
+            let to = t.0;
+            st.move_group(grp as usize, to);
         }
     }
     let mut payers = 0;
-    let mut total = Q::ZERO;
-    let mut min_pay: Option<Q> = None;
-    let mut max_pay: Option<Q> = None;
+    let mut total = BigInt::zero();
+    let mut min_pay: Option<&BigInt> = None;
+    let mut max_pay: Option<&BigInt> = None;
     for (_, payment, count) in &trans {
         if !payment.is_positive() || *count == 0 {
             continue;
         }
         payers += count;
-        total = total.add(&payment.mul_int(*count));
-        if min_pay.as_ref().is_none_or(|m| payment < m) {
-            min_pay = Some(payment.clone());
+        total += payment * *count;
+        if min_pay.is_none_or(|m| payment < m) {
+            min_pay = Some(payment);
         }
-        if max_pay.as_ref().is_none_or(|m| payment > m) {
-            max_pay = Some(payment.clone());
+        if max_pay.is_none_or(|m| payment > m) {
+            max_pay = Some(payment);
         }
     }
+    let money = |x: Option<&BigInt>| Money::new(x.cloned().unwrap_or_default(), st.unit.clone());
     Pick {
         ci,
-        rho: rho.clone(),
+        rho: ev.rho.to_q(),
         payers,
-        min_pay: min_pay.unwrap_or(Q::ZERO),
-        max_pay: max_pay.unwrap_or(Q::ZERO),
-        total_pay: total,
+        min_pay: money(min_pay),
+        max_pay: money(max_pay),
+        total_pay: Money::new(total, st.unit.clone()),
     }
 }
 

@@ -42,3 +42,5 @@ problem-conflict = Conflict with existing data
 problem-payload-too-large = Request body too large
 problem-method-not-allowed = Method not allowed
 problem-internal = Internal error
+conflict-taken = This value is already taken.
+reference-invalid = The reference does not exist or belongs to another municipality.

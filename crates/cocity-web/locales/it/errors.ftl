@@ -42,3 +42,5 @@ problem-conflict = Conflitto con dati esistenti
 problem-payload-too-large = Corpo della richiesta troppo grande
 problem-method-not-allowed = Metodo non consentito
 problem-internal = Errore interno
+conflict-taken = Questo valore è già usato.
+reference-invalid = Il riferimento non esiste o appartiene a un altro comune.

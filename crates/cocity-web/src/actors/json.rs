@@ -2,7 +2,10 @@
 //! and to the domain types, so the API can stay stable while the domain evolves.
 
 use cocity_domain::actors::{Actor, ActorInput, Identifier, Relation};
+use cocity_domain::ActorId;
 use cocity_domain::pagination::Paged;
+use cocity_store::actors::ActorListItem;
+use cocity_store::relations::{Direction, RelationView};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -61,9 +64,15 @@ impl From<&Actor> for ActorJson {
             identifiers: a
                 .identifiers
                 .iter()
-                .map(|i| IdentifierJson { scheme: i.scheme.clone(), value: i.value.clone() })
+                .map(|i| IdentifierJson {
+                    scheme: i.scheme.clone(),
+                    value: i.value.clone(),
+                })
                 .collect(),
-            location: a.location.map(|l| LocationJson { lat: l.lat(), lon: l.lon() }),
+            location: a.location.map(|l| LocationJson {
+                lat: l.lat(),
+                lon: l.lon(),
+            }),
             archived_at: a.archived_at,
             created_at: a.created_at,
             updated_at: a.updated_at,
@@ -71,10 +80,39 @@ impl From<&Actor> for ActorJson {
     }
 }
 
+/// An actor as a row of the list (the fields the list query reads).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ActorSummaryJson {
+    pub id: i64,
+    pub name: String,
+    pub sector: String,
+    pub level: String,
+    pub kind: String,
+    pub description: String,
+    pub website: Option<String>,
+    /// Unix microseconds when archived; `null` while active.
+    pub archived_at: Option<i64>,
+}
+
+impl From<&ActorListItem> for ActorSummaryJson {
+    fn from(a: &ActorListItem) -> Self {
+        ActorSummaryJson {
+            id: a.id.0,
+            name: a.name.clone(),
+            sector: a.sector.as_str().to_owned(),
+            level: a.level.as_str().to_owned(),
+            kind: a.kind.as_str().to_owned(),
+            description: a.description.clone(),
+            website: a.website.clone(),
+            archived_at: a.archived_at,
+        }
+    }
+}
+
 /// One page of actors.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ActorPageJson {
-    pub items: Vec<ActorJson>,
+    pub items: Vec<ActorSummaryJson>,
     /// Number of actors matching the filters, on all pages.
     pub total: u64,
     pub page: u32,
@@ -82,10 +120,10 @@ pub struct ActorPageJson {
     pub total_pages: u64,
 }
 
-impl From<&Paged<Actor>> for ActorPageJson {
-    fn from(p: &Paged<Actor>) -> Self {
+impl From<&Paged<ActorListItem>> for ActorPageJson {
+    fn from(p: &Paged<ActorListItem>) -> Self {
         ActorPageJson {
-            items: p.items.iter().map(ActorJson::from).collect(),
+            items: p.items.iter().map(ActorSummaryJson::from).collect(),
             total: p.total,
             page: p.page,
             per_page: p.per_page,
@@ -201,7 +239,10 @@ fn identifiers_text(ids: &[IdentifierJson]) -> String {
     // so such identifiers are passed through unchanged and refused by the domain's checks.
     Identifier::format_list(
         &ids.iter()
-            .map(|i| Identifier { scheme: i.scheme.clone(), value: i.value.clone() })
+            .map(|i| Identifier {
+                scheme: i.scheme.clone(),
+                value: i.value.clone(),
+            })
             .collect::<Vec<_>>(),
     )
 }
@@ -220,6 +261,40 @@ pub struct RelationJson {
     pub end_date: Option<String>,
     /// Unix microseconds.
     pub created_at: i64,
+}
+
+/// A relation as seen from one actor, with the other actor's name.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct RelationViewJson {
+    pub id: i64,
+    pub from: i64,
+    pub to: i64,
+    /// `unit_of`, `member_of`, `founded_by` or `funded_by` (read as `from` *kind* `to`).
+    pub kind: String,
+    /// The actor at the other end, seen from the actor asked for.
+    pub other: i64,
+    pub other_name: String,
+    pub start_date: Option<String>,
+    pub end_date: Option<String>,
+}
+
+impl RelationViewJson {
+    pub fn new(actor: ActorId, r: &RelationView) -> RelationViewJson {
+        let (from, to) = match r.direction {
+            Direction::Outgoing => (actor, r.other),
+            Direction::Incoming => (r.other, actor),
+        };
+        RelationViewJson {
+            id: r.id.0,
+            from: from.0,
+            to: to.0,
+            kind: r.kind.as_str().to_owned(),
+            other: r.other.0,
+            other_name: r.other_name.clone(),
+            start_date: r.start_date.map(|d| d.to_string()),
+            end_date: r.end_date.map(|d| d.to_string()),
+        }
+    }
 }
 
 impl From<&Relation> for RelationJson {
@@ -256,7 +331,7 @@ pub struct RelationWrite {
 pub struct ActorDetailJson {
     #[serde(flatten)]
     pub actor: ActorJson,
-    pub relations: Vec<RelationJson>,
+    pub relations: Vec<RelationViewJson>,
 }
 
 /// Filters and paging of the actor list (the same on the page and in the API).

@@ -22,14 +22,20 @@ fn both_languages_hold_the_same_keys_per_feature() {
             "{}/{feature}.ftl has a syntax error",
             lang.code()
         );
-        by_feature.entry(feature).or_default().insert(lang.code(), keys_of(text));
+        by_feature
+            .entry(feature)
+            .or_default()
+            .insert(lang.code(), keys_of(text));
     }
     for (feature, langs) in &by_feature {
         let it = &langs["it"];
         let en = &langs["en"];
         let only_it: Vec<_> = it.difference(en).collect();
         let only_en: Vec<_> = en.difference(it).collect();
-        assert!(only_it.is_empty() && only_en.is_empty(), "{feature}.ftl: only in it {only_it:?}, only in en {only_en:?}");
+        assert!(
+            only_it.is_empty() && only_en.is_empty(),
+            "{feature}.ftl: only in it {only_it:?}, only in en {only_en:?}"
+        );
         assert!(!it.is_empty(), "{feature}.ftl is empty");
     }
 }
@@ -42,7 +48,9 @@ fn every_locale_file_on_disk_is_compiled_in() {
             let name = entry.unwrap().file_name().into_string().unwrap();
             let feature = name.trim_end_matches(".ftl");
             assert!(
-                sources().iter().any(|(l, f, _)| l.code() == lang && *f == feature),
+                sources()
+                    .iter()
+                    .any(|(l, f, _)| l.code() == lang && *f == feature),
                 "locales/{lang}/{name} is not listed in i18n::SOURCES"
             );
         }
@@ -74,9 +82,17 @@ fn every_key_used_exists_in_both_languages() {
             used.insert(c[1].to_owned());
         }
     }
-    assert!(used.len() > 100, "the scan found only {} keys; is the regex still right?", used.len());
+    assert!(
+        used.len() > 100,
+        "the scan found only {} keys; is the regex still right?",
+        used.len()
+    );
     // Keys built at run time from closed lists.
-    used.extend(cocity_domain::field_errors::ALL_MESSAGE_KEYS.iter().map(|k| (*k).to_owned()));
+    used.extend(
+        cocity_domain::field_errors::ALL_MESSAGE_KEYS
+            .iter()
+            .map(|k| (*k).to_owned()),
+    );
     for code in Failure::CODES {
         for prefix in ["error-title", "error-text", "problem"] {
             used.insert(format!("{prefix}-{code}"));
@@ -84,7 +100,11 @@ fn every_key_used_exists_in_both_languages() {
     }
     used.extend(Sector::ALL.iter().map(|v| format!("sector-{}", v.as_str())));
     used.extend(Level::ALL.iter().map(|v| format!("level-{}", v.as_str())));
-    used.extend(ActorKind::ALL.iter().map(|v| format!("kind-{}", v.as_str())));
+    used.extend(
+        ActorKind::ALL
+            .iter()
+            .map(|v| format!("kind-{}", v.as_str())),
+    );
     for k in RelationKind::ALL {
         used.insert(format!("relation-{}", k.as_str()));
         used.insert(format!("relation-inverse-{}", k.as_str()));
@@ -92,6 +112,10 @@ fn every_key_used_exists_in_both_languages() {
     for lang in Lang::ALL {
         let tr = Tr::new(lang);
         let missing: Vec<_> = used.iter().filter(|k| !tr.has(k)).collect();
-        assert!(missing.is_empty(), "missing in {}: {missing:?}", lang.code());
+        assert!(
+            missing.is_empty(),
+            "missing in {}: {missing:?}",
+            lang.code()
+        );
     }
 }

@@ -13,6 +13,7 @@ use std::fmt;
 
 use cocity_domain::actors::{ActorDraft, ActorInput, RelationKind};
 use cocity_domain::municipalities::{MunicipalityDraft, MunicipalityInput};
+use cocity_domain::FieldErrors;
 use cocity_domain::time::IsoDate;
 use serde::Deserialize;
 
@@ -165,7 +166,7 @@ fn municipality(
 ) -> Option<DemoMunicipality> {
     let here = |what: String| format!("{}: {what}", m.slug);
     let draft = MunicipalityDraft::parse(&MunicipalityInput { slug: m.slug.clone(), name: m.name.clone() })
-        .map_err(|e| problems.push(here(format!("municipality fields invalid: {e:?}"))))
+        .map_err(|e| problems.push(here(format!("municipality fields invalid: {}", describe(&e)))))
         .ok();
     if m.name_en.trim().is_empty() {
         problems.push(here("name_en is empty".into()));
@@ -189,6 +190,9 @@ fn municipality(
         if a.description_en.trim().is_empty() {
             problems.push(at("description_en is empty".into()));
         }
+        if a.note.as_deref().is_some_and(|n| n.trim().is_empty()) {
+            problems.push(at("note is present but empty".into()));
+        }
         check_sources(&a.sources, documents, &at, problems);
         let input = ActorInput {
             name: a.name.clone(),
@@ -201,7 +205,7 @@ fn municipality(
         };
         match ActorDraft::parse(&input) {
             Ok(draft) => actors.push(DemoActor { key: a.key.clone(), draft }),
-            Err(e) => problems.push(at(format!("fields invalid: {e:?}"))),
+            Err(e) => problems.push(at(format!("fields invalid: {}", describe(&e)))),
         }
     }
 
@@ -266,4 +270,13 @@ fn check_sources(
             problems.push(at(format!("source in document {:?} lacks a quote or a section", s.document)));
         }
     }
+}
+
+/// `sector: actor-sector-unknown, website: actor-website-invalid`.
+fn describe(errors: &FieldErrors) -> String {
+    errors
+        .iter()
+        .map(|(field, keys)| format!("{field}: {}", keys.join(" + ")))
+        .collect::<Vec<_>>()
+        .join(", ")
 }

@@ -10,12 +10,12 @@ use cocity_pb::analysis::{self, approx, exact_decimal};
 use cocity_pb::chart::{ProjectBar, projects_chart};
 use cocity_pb::rules::{self, CountSpec, Outcome};
 
+use super::Failure;
 use super::cli::CountArgs;
 use super::json::{self as js, money};
 use super::load::{self, project_id, project_name};
 use super::progress::Bar;
 use super::table::{Align, Table, percent};
-use super::Failure;
 
 pub(crate) fn run(args: CountArgs) -> Result<(), Failure> {
     let election = load::election(&args.file)?;
@@ -51,9 +51,10 @@ pub(crate) fn count_with_progress(
     path: &Path,
     progress: bool,
 ) -> Result<Outcome, Failure> {
-    let name = path
-        .file_name()
-        .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let name = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
     let mut bar = Bar::new(format!("{name} {}", spec.rule), progress);
     let outcome = rules::count(election, spec, &mut |p| bar.update(p));
     bar.finish();
@@ -246,7 +247,9 @@ fn to_json(
             {
                 let list: Vec<Value> = payments
                     .iter()
-                    .map(|(i, paid)| json!({ "voter": voter_id(election, *i), "paid": money(paid) }))
+                    .map(
+                        |(i, paid)| json!({ "voter": voter_id(election, *i), "paid": money(paid) }),
+                    )
                     .collect();
                 obj.insert("payments".into(), Value::Array(list));
             }
@@ -315,14 +318,19 @@ fn chart(election: &Election, outcome: &Outcome, votes: &[usize], path: &Path) -
                 Some(name) => format!("{}: {name}", project_id(election, p)),
                 None => project_id(election, p).to_owned(),
             },
-            cost: election.instance.projects.get(p).map_or(0.0, |pr| approx(&pr.cost)),
+            cost: election
+                .instance
+                .projects
+                .get(p)
+                .map_or(0.0, |pr| approx(&pr.cost)),
             votes: votes.get(p).copied().unwrap_or(0),
             selected: outcome.projects.get(p).is_some_and(|r| r.selected),
         })
         .collect();
-    let name = path
-        .file_name()
-        .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let name = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
     let title = format!(
         "{name}: {} (satisfaction {}, completion {})",
         outcome.rule, outcome.sat, outcome.completion

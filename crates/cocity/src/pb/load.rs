@@ -11,7 +11,14 @@ use super::Failure;
 
 /// Reads a Pabulib file; the error names the file, the line and what was expected.
 pub(crate) fn election(path: &Path) -> Result<Election, Failure> {
-    pabulib::read_path(path).map_err(|e| Failure::Usage(e.to_string()))
+    pabulib::read_path(path).map_err(|e| {
+        // Line 0 means the file as a whole (it cannot be opened, or lacks a section).
+        if e.line == 0 {
+            Failure::Usage(format!("{}: {}", path.display(), e.message))
+        } else {
+            Failure::Usage(e.to_string())
+        }
+    })
 }
 
 pub(crate) fn rule(word: &str) -> Result<Rule, Failure> {

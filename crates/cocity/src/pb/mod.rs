@@ -111,20 +111,24 @@ fn parse_failure(e: &clap::Error) -> ExitCode {
     }
 }
 
-/// The first line of a clap error, plus the possible values when clap lists them, without the
-/// usage and tips that follow.
+/// The first paragraph of a clap error (the message and, when clap gives them, the missing
+/// arguments or the possible values) on one line, without the usage and tips that follow.
 fn summarise_clap_error(rendered: &str) -> String {
-    let mut lines = rendered.lines().map(str::trim).filter(|l| !l.is_empty());
-    let first = lines
-        .next()
-        .unwrap_or("invalid arguments")
-        .trim_start_matches("error:")
-        .trim()
-        .to_owned();
-    let possible = lines.find(|l| l.starts_with("[possible values:"));
-    match possible {
-        Some(values) => format!("{first} {values}"),
-        None => format!("{first} (see `cocity pb help`)"),
+    let paragraph: Vec<&str> = rendered
+        .lines()
+        .map(str::trim)
+        .skip_while(|l| l.is_empty())
+        .take_while(|l| !l.is_empty())
+        .collect();
+    let text = paragraph.join(" ");
+    let text = text.trim_start_matches("error:").trim();
+    if text.is_empty() {
+        return "invalid arguments (see `cocity pb help`)".to_owned();
+    }
+    if text.contains("[possible values:") {
+        text.to_owned()
+    } else {
+        format!("{text} (see `cocity pb help`)")
     }
 }
 
@@ -143,6 +147,11 @@ mod tests {
         assert_eq!(
             summarise_clap_error(rendered),
             "unexpected argument '--foo' found (see `cocity pb help`)"
+        );
+        let rendered = "error: the following required arguments were not provided:\n  --rule <RULE>\n\nUsage: cocity pb count --rule <RULE> <FILE>\n";
+        assert_eq!(
+            summarise_clap_error(rendered),
+            "the following required arguments were not provided: --rule <RULE> (see `cocity pb help`)"
         );
     }
 }

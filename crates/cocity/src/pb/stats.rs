@@ -7,12 +7,12 @@ use serde_json::{Value, json};
 use cocity_pb::Election;
 use cocity_pb::analysis::{self, COST_BUCKET_BOUNDS_PERCENT, Stats, Summary, approx};
 
+use super::Failure;
 use super::cli::StatsArgs;
 use super::count::readable;
 use super::json::{self as js, money, opt_money};
 use super::load::{self, project_id, project_name};
 use super::table::{Align, Table, percent};
-use super::Failure;
 
 pub(crate) fn run(args: StatsArgs) -> Result<(), Failure> {
     let election = load::election(&args.file)?;
@@ -96,11 +96,16 @@ fn write_text(election: &Election, s: &Stats, args: &StatsArgs) -> io::Result<()
     let mut out = io::BufWriter::new(io::stdout().lock());
     let meta = |k: &str| election.instance.meta(k).unwrap_or("").to_owned();
     writeln!(out, "{}", args.file.display())?;
-    let place = [meta("country"), meta("unit"), meta("subunit"), meta("instance")]
-        .into_iter()
-        .filter(|x| !x.is_empty())
-        .collect::<Vec<_>>()
-        .join(", ");
+    let place = [
+        meta("country"),
+        meta("unit"),
+        meta("subunit"),
+        meta("instance"),
+    ]
+    .into_iter()
+    .filter(|x| !x.is_empty())
+    .collect::<Vec<_>>()
+    .join(", ");
     if !place.is_empty() {
         writeln!(out, "{place}")?;
     }
@@ -118,7 +123,11 @@ fn write_text(election: &Election, s: &Stats, args: &StatsArgs) -> io::Result<()
         readable(&s.total_cost),
         s.projects_over_budget
     )?;
-    writeln!(out, "Voters: {} ({} empty ballots)", s.voters, s.empty_ballots)?;
+    writeln!(
+        out,
+        "Voters: {} ({} empty ballots)",
+        s.voters, s.empty_ballots
+    )?;
     writeln!(out, "Budget: {}", readable(&s.budget))?;
     match &s.budget_ratio {
         Some(r) => writeln!(
@@ -156,10 +165,18 @@ fn write_text(election: &Election, s: &Stats, args: &StatsArgs) -> io::Result<()
     writeln!(out)?;
     writeln!(out, "Vote lengths (projects per ballot):")?;
     let total = s.voters.max(1) as f64;
-    let mut lengths = Table::new(&[("length", Align::Right), ("voters", Align::Right), ("share", Align::Right)]);
+    let mut lengths = Table::new(&[
+        ("length", Align::Right),
+        ("voters", Align::Right),
+        ("share", Align::Right),
+    ]);
     for (len, &count) in s.vote_length_histogram.iter().enumerate() {
         if count > 0 {
-            lengths.row(vec![len.to_string(), count.to_string(), percent(count as f64 / total)]);
+            lengths.row(vec![
+                len.to_string(),
+                count.to_string(),
+                percent(count as f64 / total),
+            ]);
         }
     }
     lengths.write(&mut out)?;
@@ -185,14 +202,20 @@ fn write_text(election: &Election, s: &Stats, args: &StatsArgs) -> io::Result<()
     } else {
         ""
     };
-    let mut columns = vec![("id", Align::Left), ("cost", Align::Right), ("votes", Align::Right)];
+    let mut columns = vec![
+        ("id", Align::Left),
+        ("cost", Align::Right),
+        ("votes", Align::Right),
+    ];
     if !extra.is_empty() {
         columns.push((extra, Align::Right));
     }
     columns.push(("name", Align::Left));
     let mut support = Table::new(&columns);
     for p in order {
-        let Some(sup) = s.support.get(p) else { continue };
+        let Some(sup) = s.support.get(p) else {
+            continue;
+        };
         let mut row = vec![
             project_id(election, p).to_owned(),
             election

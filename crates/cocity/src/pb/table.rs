@@ -28,7 +28,8 @@ impl Table {
     }
 
     pub(crate) fn row(&mut self, cells: Vec<String>) {
-        self.rows.push(cells.into_iter().map(|c| clip(&c)).collect());
+        self.rows
+            .push(cells.into_iter().map(|c| clip(&c)).collect());
     }
 
     pub(crate) fn write(&self, out: &mut impl Write) -> io::Result<()> {
@@ -47,7 +48,12 @@ impl Table {
         Ok(())
     }
 
-    fn write_row(&self, out: &mut impl Write, cells: &[String], widths: &[usize]) -> io::Result<()> {
+    fn write_row(
+        &self,
+        out: &mut impl Write,
+        cells: &[String],
+        widths: &[usize],
+    ) -> io::Result<()> {
         let mut line = String::new();
         for (k, (cell, &width)) in cells.iter().zip(widths).enumerate() {
             if k > 0 {
@@ -74,7 +80,10 @@ impl Table {
 
 /// One line of at most [`MAX_CELL`] characters.
 fn clip(s: &str) -> String {
-    let flat: String = s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let flat: String = s
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
     if flat.chars().count() <= MAX_CELL {
         return flat;
     }
@@ -98,12 +107,19 @@ mod tests {
 
     #[test]
     fn columns_align() {
-        let mut t = Table::new(&[("id", Align::Left), ("cost", Align::Right), ("name", Align::Left)]);
+        let mut t = Table::new(&[
+            ("id", Align::Left),
+            ("cost", Align::Right),
+            ("name", Align::Left),
+        ]);
         t.row(vec!["1".into(), "100".into(), "Park".into()]);
         t.row(vec!["12".into(), "5".into(), "x\ny".into()]);
         let mut out = Vec::new();
         t.write(&mut out).unwrap();
         let text = String::from_utf8(out).unwrap();
-        assert_eq!(text, "id  cost  name\n--  ----  ----\n1    100  Park\n12     5  x y\n");
+        assert_eq!(
+            text,
+            "id  cost  name\n--  ----  ----\n1    100  Park\n12     5  x y\n"
+        );
     }
 }

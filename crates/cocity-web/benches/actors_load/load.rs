@@ -43,7 +43,13 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 
 /// Drives `url` with `concurrency` workers for `duration` (plus a one-second warm-up that
 /// is not counted). Every loop is bounded by the deadline, so the run always ends.
-pub async fn drive(label: &str, url: &str, headers: &[(&str, &str)], concurrency: usize, duration: Duration) -> LoadReport {
+pub async fn drive(
+    label: &str,
+    url: &str,
+    headers: &[(&str, &str)],
+    concurrency: usize,
+    duration: Duration,
+) -> LoadReport {
     let mut default_headers = reqwest::header::HeaderMap::new();
     for (k, v) in headers {
         default_headers.insert(
@@ -62,7 +68,11 @@ pub async fn drive(label: &str, url: &str, headers: &[(&str, &str)], concurrency
         let url = url.to_owned();
         workers.push(tokio::spawn(async move {
             while Instant::now() < warm_up_end {
-                let _ = client.get(&url).send().await.and_then(|r| r.error_for_status());
+                let _ = client
+                    .get(&url)
+                    .send()
+                    .await
+                    .and_then(|r| r.error_for_status());
             }
             let start = Instant::now();
             let end = start + duration;

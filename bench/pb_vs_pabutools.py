@@ -1,0 +1,186 @@
+#!/usr/bin/env python3
+"""Run pabutools and `cocity pb count` on the same Pabulib files in one run and compare them.
+
+For each file and completion (MES with Cost_Sat; completion `none` = plain MES, `add1` =
+pabutools' voter_budget_increment=1):
+  * pabutools, in this process: parse_pabulib (timed alone), then as_multiprofile +
+    method_of_equal_shares (timed together as "count"), once;
+  * cocity: `cocity pb count FILE --rule mes --sat cost --completion C --json` as a subprocess,
+    timed by wall clock (parse + count + JSON), REPS times, median reported;
+  * the winners, in order, must be identical.
+Prints a markdown table and writes it, with the raw figures as JSON, to bench/out/.
+
+Run it through bench/pb-vs-pabutools.sh, which builds cocity and makes the venv.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+if os.environ.get("PYTHONHASHSEED") != "0":
+    os.environ["PYTHONHASHSEED"] = "0"
+    os.execv(sys.executable, [sys.executable] + sys.argv)
+
+from pabutools.election import Cost_Sat, parse_pabulib  # noqa: E402
+from pabutools.election import total_cost  # noqa: E402
+from pabutools.rules import method_of_equal_shares  # noqa: E402
+
+sys.setrecursionlimit(100_000)
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+
+
+class Timeout(Exception):
+    pass
+
+
+def _on_alarm(signum, frame):
+    raise Timeout()
+
+
+signal.signal(signal.SIGALRM, _on_alarm)
+
+
+def run_pabutools(path: Path, completions: list[str], timeout: int) -> dict:
+    t0 = time.perf_counter()
+    instance, profile = parse_pabulib(str(path))
+    parse_s = time.perf_counter() - t0
+    res = {"parse_s": parse_s, "projects": len(instance), "voters": profile.num_ballots(), "runs": {}}
+    for completion in completions:
+        kwargs = {"voter_budget_increment": 1} if completion == "add1" else {}
+        signal.alarm(timeout)
+        t0 = time.perf_counter()
+        try:
+            multi = profile.as_multiprofile()
+            outcome = method_of_equal_shares(instance, multi, sat_class=Cost_Sat, **kwargs)
+            count_s = time.perf_counter() - t0
+            res["runs"][completion] = {"count_s": count_s, "winners": [p.name for p in outcome],
+                                       "total_cost": str(total_cost(outcome))}
+        except Timeout:
+            res["runs"][completion] = {"count_s": None, "timeout": timeout}
+        finally:
+            signal.alarm(0)
+    return res
+
+
+def run_cocity(binary: Path, path: Path, completion: str, reps: int) -> dict:
+    cmd = [str(binary), "pb", "count", str(path), "--rule", "mes", "--sat", "cost",
+           "--completion", completion, "--json"]
+    times = []
+    out = None
+    for _ in range(reps):
+        t0 = time.perf_counter()
+        proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        times.append(time.perf_counter() - t0)
+        if proc.returncode != 0:
+            return {"error": f"exit {proc.returncode}: {proc.stderr.strip()[:300]}"}
+        out = proc.stdout
+    try:
+        data = json.loads(out)
+    except json.JSONDecodeError as e:
+        return {"error": f"not JSON: {e}"}
+    return {"median_s": statistics.median(times), "min_s": min(times), "times_s": times,
+            "winners": [str(w) for w in data.get("winners", [])], "total_cost": data.get("total_cost")}
+
+
+def fixture_winners(path: Path, completion: str) -> list[str] | None:
+    fx = REPO / "crates" / "cocity-pb" / "tests" / "fixtures" / "pabutools" / f"{path.stem}.json"
+    if not fx.exists():
+        return None
+    for o in json.loads(fx.read_text(encoding="utf-8")).get("outcomes", []):
+        if (o["rule"], o["sat"], o["completion"]) == ("mes", "cost", completion):
+            return o["winners"]
+    return None
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.machine()
+
+
+def fmt(x: float | None, digits: int = 3) -> str:
+    return "—" if x is None else f"{x:.{digits}f}"
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("files", nargs="+", type=Path)
+    ap.add_argument("--cocity", type=Path, help="cocity binary (omit to time pabutools only)")
+    ap.add_argument("--completions", default="none,add1")
+    ap.add_argument("--reps", type=int, default=5, help="cocity repetitions (median reported)")
+    ap.add_argument("--pabutools-timeout", type=int, default=1800, help="seconds per pabutools count")
+    ap.add_argument("--out", type=Path, default=BENCH / "out" / "pb-vs-pabutools")
+    args = ap.parse_args()
+    completions = [c for c in args.completions.split(",") if c]
+    if args.cocity is not None and not args.cocity.exists():
+        print(f"error: cocity binary {args.cocity} does not exist", file=sys.stderr)
+        return 2
+
+    import pabutools
+    rows = []
+    results = []
+    for path in args.files:
+        print(f"# {path.name}: pabutools ...", file=sys.stderr, flush=True)
+        pt = run_pabutools(path, completions, args.pabutools_timeout)
+        for completion in completions:
+            pr = pt["runs"][completion]
+            cr = run_cocity(args.cocity, path, completion, args.reps) if args.cocity else None
+            p_total = None if pr.get("count_s") is None else pt["parse_s"] + pr["count_s"]
+            if cr is None:
+                c_s, ratio, same = None, None, "not run"
+            elif "error" in cr:
+                c_s, ratio, same = None, None, f"error: {cr['error']}"
+            else:
+                c_s = cr["median_s"]
+                ratio = (p_total / c_s) if p_total is not None and c_s else None
+                if "winners" in pr:
+                    same = "yes" if pr["winners"] == cr["winners"] else (
+                        "same set, other order" if sorted(pr["winners"]) == sorted(cr["winners"]) else "NO")
+                else:
+                    fx = fixture_winners(path, completion)
+                    same = ("pabutools timed out; " + ("yes vs fixture" if fx == cr["winners"] else
+                            "no fixture" if fx is None else "NO vs fixture"))
+            if ratio is None and p_total is None and c_s:
+                ratio_s = f"> {pr['timeout'] / c_s:.0f}"
+            else:
+                ratio_s = "—" if ratio is None else f"{ratio:.0f}×"
+            p_count = "> %d" % pr["timeout"] if pr.get("count_s") is None else fmt(pr["count_s"], 2)
+            rows.append((path.name, pt["projects"], pt["voters"], completion, fmt(pt["parse_s"], 2), p_count,
+                         fmt(c_s, 4), ratio_s, same, len(pr.get("winners", [])) if "winners" in pr else "—"))
+            results.append({"file": path.name, "completion": completion, "pabutools": {**pr, "parse_s": pt["parse_s"]},
+                            "cocity": cr, "ratio": ratio, "identical": same})
+            print(f"  {completion}: pabutools parse {fmt(pt['parse_s'], 2)} s + count {p_count} s; "
+                  f"cocity {fmt(c_s, 4)} s; identical: {same}", file=sys.stderr, flush=True)
+
+    header = ("| file | projects | voters | completion | pabutools parse s | pabutools count s | cocity s (median) "
+              "| ratio | identical | winners |\n|---|---:|---:|---|---:|---:|---:|---:|---|---:|")
+    lines = [header] + ["| " + " | ".join(str(c) for c in r) + " |" for r in rows]
+    machine = f"{cpu_model()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    md = "\n".join(lines) + (
+        f"\n\npabutools {pabutools.__version__ if hasattr(pabutools, '__version__') else '?'}, MES Cost_Sat; "
+        f"ratio = (pabutools parse + count) / cocity wall time (cocity's includes parsing and process start); "
+        f"{args.reps} cocity runs, median; {machine}.\n")
+    print(md)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.with_suffix(".md").write_text(md, encoding="utf-8")
+    args.out.with_suffix(".json").write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+    bad = [r for r in results if isinstance(r["identical"], str) and ("NO" in r["identical"] or "error" in r["identical"])]
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,13 @@
+//! The web application's integration tests: one binary, one module per feature. Each test
+//! spawns the real server on 127.0.0.1:0 over a fresh database (SQLite, or PostgreSQL when
+//! `COCITY_TEST_POSTGRES_URL` is set) and talks to it over HTTP.
+
+mod access;
+mod accounts;
+mod actors;
+mod admin;
+mod api;
+mod audit;
+mod helpers;
+mod i18n;
+mod platform;
