@@ -13,6 +13,8 @@
 #   COCITY_BENCH_SECONDS      measured seconds per target (default 10; a 1 s warm-up precedes)
 #   COCITY_BENCH_CONCURRENCY  concurrent connections (default 8)
 #   COCITY_BENCH_ACTORS       actors to seed (default 10000)
+#   COCITY_BENCH_PROFILE      cargo profile (default bench = release with thin LTO; `dev`
+#                             builds much faster and still optimises the dependencies)
 #   COCITY_TEST_POSTGRES_URL  server for the PostgreSQL run
 #                             (default postgres://postgres@127.0.0.1:5432/postgres)
 set -euo pipefail
@@ -20,13 +22,14 @@ cd "$(dirname "$0")/.."
 
 which="${1:-both}"
 pg_url="${COCITY_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
+profile="${COCITY_BENCH_PROFILE:-bench}"
 
 # Build once, outside the timed runs.
-cargo bench -p cocity-web --bench actors_load --no-run
+cargo bench --profile "$profile" -p cocity-web --bench actors_load --no-run
 
 run_sqlite() {
   echo "== SQLite"
-  env -u COCITY_TEST_POSTGRES_URL cargo bench -q -p cocity-web --bench actors_load
+  env -u COCITY_TEST_POSTGRES_URL cargo bench -q --profile "$profile" -p cocity-web --bench actors_load
 }
 
 run_postgres() {
@@ -35,7 +38,7 @@ run_postgres() {
     echo "PostgreSQL at $pg_url does not answer; start it (e.g. service postgresql start) and retry." >&2
     exit 1
   fi
-  COCITY_TEST_POSTGRES_URL="$pg_url" cargo bench -q -p cocity-web --bench actors_load
+  COCITY_TEST_POSTGRES_URL="$pg_url" cargo bench -q --profile "$profile" -p cocity-web --bench actors_load
 }
 
 case "$which" in

@@ -701,23 +701,24 @@ impl Scanner {
             return;
         };
         let len_q = BigRational::from_integer(length.into());
-        if let Some(min) = &limits.min_length {
-            if length > 0 && &len_q < min {
-                self.error(
-                    Some(line),
-                    "vote_too_short",
-                    format!("{who} lists {length} projects; min_length is {min}"),
-                );
-            }
+        if let Some(min) = &limits.min_length
+            && length > 0
+            && &len_q < min
+        {
+            self.error(
+                Some(line),
+                "vote_too_short",
+                format!("{who} lists {length} projects; min_length is {min}"),
+            );
         }
-        if let Some(max) = &limits.max_length {
-            if &len_q > max {
-                self.error(
-                    Some(line),
-                    "vote_too_long",
-                    format!("{who} lists {length} projects; max_length is {max}"),
-                );
-            }
+        if let Some(max) = &limits.max_length
+            && &len_q > max
+        {
+            self.error(
+                Some(line),
+                "vote_too_long",
+                format!("{who} lists {length} projects; max_length is {max}"),
+            );
         }
         match self.vote_type {
             Some(VoteType::Choose1) if length != 1 => self.error(
@@ -728,14 +729,14 @@ impl Scanner {
             _ => {}
         }
         let is_points_type = self.vote_type.is_some_and(VoteType::has_points);
-        if self.vote_type.is_some_and(VoteType::is_approval_like) {
-            if let Some(p) = &points {
-                self.error(
-                    Some(line),
-                    "points_forbidden",
-                    format!("{who} has points {p:?} in an approval or choose-1 file"),
-                );
-            }
+        if self.vote_type.is_some_and(VoteType::is_approval_like)
+            && let Some(p) = &points
+        {
+            self.error(
+                Some(line),
+                "points_forbidden",
+                format!("{who} has points {p:?} in an approval or choose-1 file"),
+            );
         }
         if is_points_type && points.is_none() && length > 0 {
             self.error(
@@ -785,23 +786,28 @@ impl Scanner {
                 .flatten()
                 .filter_map(|&p| self.projects.get(p).and_then(|r| r.cost.clone()))
                 .fold(BigRational::zero(), |a, c| a + c);
-            if let Some(min) = limits.min_sum_cost.as_ref().filter(|m| !m.is_zero()) {
-                if length > 0 && &total < min {
-                    self.warn(
-                        Some(line),
-                        "sum_cost_out_of_range",
-                        format!("{who} approves projects costing {total} in total; min_sum_cost is {min}"),
-                    );
-                }
+            if let Some(min) = limits.min_sum_cost.as_ref().filter(|m| !m.is_zero())
+                && length > 0
+                && &total < min
+            {
+                self.warn(
+                    Some(line),
+                    "sum_cost_out_of_range",
+                    format!(
+                        "{who} approves projects costing {total} in total; min_sum_cost is {min}"
+                    ),
+                );
             }
-            if let Some(max) = &limits.max_sum_cost {
-                if &total > max {
-                    self.warn(
-                        Some(line),
-                        "sum_cost_out_of_range",
-                        format!("{who} approves projects costing {total} in total; max_sum_cost is {max}"),
-                    );
-                }
+            if let Some(max) = &limits.max_sum_cost
+                && &total > max
+            {
+                self.warn(
+                    Some(line),
+                    "sum_cost_out_of_range",
+                    format!(
+                        "{who} approves projects costing {total} in total; max_sum_cost is {max}"
+                    ),
+                );
             }
         }
         // Count supporters (once per voter) and points, to compare with the votes/score columns.
@@ -836,42 +842,43 @@ impl Scanner {
                 format!("{who} gives negative points"),
             );
         }
-        if let Some(min) = &limits.min_points {
-            if nums.iter().any(|v| *v < min) {
-                self.error(
-                    Some(line),
-                    "points_out_of_range",
-                    format!("{who} gives fewer points than min_points {min} to a project"),
-                );
-            }
+        if let Some(min) = &limits.min_points
+            && nums.iter().any(|v| *v < min)
+        {
+            self.error(
+                Some(line),
+                "points_out_of_range",
+                format!("{who} gives fewer points than min_points {min} to a project"),
+            );
         }
-        if let Some(max) = &limits.max_points {
-            if nums.iter().any(|v| *v > max) {
-                self.error(
-                    Some(line),
-                    "points_out_of_range",
-                    format!("{who} gives more points than max_points {max} to a project"),
-                );
-            }
+        if let Some(max) = &limits.max_points
+            && nums.iter().any(|v| *v > max)
+        {
+            self.error(
+                Some(line),
+                "points_out_of_range",
+                format!("{who} gives more points than max_points {max} to a project"),
+            );
         }
         let sum = nums.iter().fold(BigRational::zero(), |a, v| a + *v);
-        if let Some(min) = &limits.min_sum_points {
-            if !nums.is_empty() && &sum < min {
-                self.warn(
-                    Some(line),
-                    "sum_points_out_of_range",
-                    format!("{who} gives {sum} points in total; min_sum_points is {min}"),
-                );
-            }
+        if let Some(min) = &limits.min_sum_points
+            && !nums.is_empty()
+            && &sum < min
+        {
+            self.warn(
+                Some(line),
+                "sum_points_out_of_range",
+                format!("{who} gives {sum} points in total; min_sum_points is {min}"),
+            );
         }
-        if let Some(max) = &limits.max_sum_points {
-            if &sum > max {
-                self.warn(
-                    Some(line),
-                    "sum_points_out_of_range",
-                    format!("{who} gives {sum} points in total; max_sum_points is {max}"),
-                );
-            }
+        if let Some(max) = &limits.max_sum_points
+            && &sum > max
+        {
+            self.warn(
+                Some(line),
+                "sum_points_out_of_range",
+                format!("{who} gives {sum} points in total; max_sum_points is {max}"),
+            );
         }
         if nums.windows(2).any(|w| w[0] < w[1]) {
             self.warn(
@@ -918,14 +925,14 @@ impl Scanner {
             }
         }
         for key in ["budget", "max_sum_cost"] {
-            if let Some((v, l)) = self.meta_value(key).map(|(v, l)| (v.to_owned(), l)) {
-                if v.contains(',') {
-                    self.error(
-                        Some(l),
-                        "comma_in_number",
-                        format!("{key} {v:?} uses a comma; write a decimal point"),
-                    );
-                }
+            if let Some((v, l)) = self.meta_value(key).map(|(v, l)| (v.to_owned(), l))
+                && v.contains(',')
+            {
+                self.error(
+                    Some(l),
+                    "comma_in_number",
+                    format!("{key} {v:?} uses a comma; write a decimal point"),
+                );
             }
         }
         self.check_counts();
@@ -1042,31 +1049,31 @@ impl Scanner {
     fn check_vote_columns(&mut self) {
         let mut findings = Vec::new();
         for p in &self.projects {
-            if let Some(v) = &p.votes {
-                if v.parse::<u64>().ok() != Some(p.counted_votes) {
-                    findings.push(Problem {
-                        line: Some(p.line),
-                        severity: Severity::Warning,
-                        code: "votes_column_mismatch",
-                        message: format!(
-                            "project {:?}: votes column says {v}, counted {} voters",
-                            p.id, p.counted_votes
-                        ),
-                    });
-                }
+            if let Some(v) = &p.votes
+                && v.parse::<u64>().ok() != Some(p.counted_votes)
+            {
+                findings.push(Problem {
+                    line: Some(p.line),
+                    severity: Severity::Warning,
+                    code: "votes_column_mismatch",
+                    message: format!(
+                        "project {:?}: votes column says {v}, counted {} voters",
+                        p.id, p.counted_votes
+                    ),
+                });
             }
-            if let (Some(s), true) = (&p.score, self.points_seen) {
-                if parse_rational(s).ok().as_ref() != Some(&p.counted_score) {
-                    findings.push(Problem {
-                        line: Some(p.line),
-                        severity: Severity::Warning,
-                        code: "score_column_mismatch",
-                        message: format!(
-                            "project {:?}: score column says {s}, counted {}",
-                            p.id, p.counted_score
-                        ),
-                    });
-                }
+            if let (Some(s), true) = (&p.score, self.points_seen)
+                && parse_rational(s).ok().as_ref() != Some(&p.counted_score)
+            {
+                findings.push(Problem {
+                    line: Some(p.line),
+                    severity: Severity::Warning,
+                    code: "score_column_mismatch",
+                    message: format!(
+                        "project {:?}: score column says {s}, counted {}",
+                        p.id, p.counted_score
+                    ),
+                });
             }
         }
         self.problems.extend(findings);

@@ -279,6 +279,31 @@ fn gcd(mut a: u128, mut b: u128) -> u128 {
     }
 }
 
+/// n/d as a float with a relative error of a few ulps, for any size of n and d (both are cut
+/// to 64 significant bits first, so huge values stay finite). NaN when d is zero.
+pub fn ratio_to_f64(n: &BigInt, d: &BigInt) -> f64 {
+    let sn = n.bits().saturating_sub(64);
+    let sd = d.bits().saturating_sub(64);
+    let nf = (n >> sn).to_f64().unwrap_or(f64::NAN);
+    let df = (d >> sd).to_f64().unwrap_or(f64::NAN);
+    if df == 0.0 {
+        return f64::NAN;
+    }
+    let exp = i32::try_from(sn as i64 - sd as i64).unwrap_or(i32::MAX);
+    // Out-of-range exponents give 0 or ∞; callers treat those as "use exact arithmetic".
+    nf / df * 2f64.powi(exp)
+}
+
+impl Q {
+    /// The value as a float (for filtering comparisons, never for decisions on its own).
+    pub fn to_f64(&self) -> f64 {
+        match self {
+            Q::Small(n, d) => *n as f64 / *d as f64,
+            Q::Big(b) => ratio_to_f64(b.numer(), b.denom()),
+        }
+    }
+}
+
 /// A big rational `n/d` from integers (for tests and callers that build money in code).
 pub fn money(n: i64, d: i64) -> BigRational {
     if d == 0 {

@@ -49,8 +49,9 @@ impl Chrome {
         self.tr.t2(key, n1, v1, n2, v2)
     }
 
-    pub fn tn(&self, key: &str, name: &str, value: impl TryInto<i64>) -> String {
-        self.tr.tn(key, name, value.try_into().unwrap_or(i64::MAX))
+    /// A message with a count (plural forms select on it).
+    pub fn tn(&self, key: &str, name: &str, value: impl std::fmt::Display) -> String {
+        self.tr.tn(key, name, value.to_string().parse::<i64>().unwrap_or(i64::MAX))
     }
 
     pub fn lang(&self) -> Lang {

@@ -82,10 +82,12 @@ pub fn parse_money(s: &str) -> Result<Money, NumberError> {
 pub fn parse_points(s: &str) -> Result<Points, NumberError> {
     let s = py_strip(s);
     // Nearly every point in a real file is a small integer: skip the big-number path.
-    if !s.is_empty() && s.len() <= 18 && s.bytes().all(|b| b.is_ascii_digit()) {
-        if let Ok(v) = s.parse::<i64>() {
-            return Ok(Ratio::from_integer(v));
-        }
+    if !s.is_empty()
+        && s.len() <= 18
+        && s.bytes().all(|b| b.is_ascii_digit())
+        && let Ok(v) = s.parse::<i64>()
+    {
+        return Ok(Ratio::from_integer(v));
     }
     let r = parse_rational(s)?;
     match (r.numer().to_i64(), r.denom().to_i64()) {

@@ -619,10 +619,7 @@ impl Reader {
             });
             self.dups.clear();
         }
-        let texts = layout.text.iter().map(|&i| match present(i) {
-            Some(c) => c,
-            None => "",
-        });
+        let texts = layout.text.iter().map(|&i| present(i).unwrap_or_default());
         let Some(profile) = self.profile.as_mut() else {
             return Ok(());
         };
@@ -673,19 +670,18 @@ impl Reader {
             },
         };
         let budget = self.budget(last_line)?;
-        if let Some(layout) = &self.layout {
-            if vote_type.has_points()
-                && layout.points.is_none()
-                && self.profile.as_ref().is_some_and(|p| !p.is_empty())
-            {
-                self.notices.push(Notice {
-                    line: self.votes_header_line,
-                    code: "points_missing",
-                    message: format!(
-                        "the VOTES header has no points column: every {vote_type} ballot is read as empty, as pabutools does"
-                    ),
-                });
-            }
+        if let Some(layout) = &self.layout
+            && vote_type.has_points()
+            && layout.points.is_none()
+            && self.profile.as_ref().is_some_and(|p| !p.is_empty())
+        {
+            self.notices.push(Notice {
+                line: self.votes_header_line,
+                code: "points_missing",
+                message: format!(
+                    "the VOTES header has no points column: every {vote_type} ballot is read as empty, as pabutools does"
+                ),
+            });
         }
         let profile = self
             .profile

@@ -22,7 +22,7 @@ use num_traits::{One, Signed, Zero};
 
 use crate::explain::PaymentSummary;
 use crate::model::Money;
-use crate::numeric::Q;
+use crate::numeric::{Q, ratio_to_f64};
 use crate::satisfaction::SatProfile;
 
 use super::Ctx;
@@ -255,22 +255,32 @@ impl Run {
 }
 
 /// An unreduced positive fraction, compared by cross-multiplication (no gcd on the hot path).
+///
+/// `approx` is n/d to within a few ulps; comparisons trust it only when the two values are
+/// far apart relative to that error, and fall back to exact arithmetic otherwise.
 #[derive(Clone, Debug)]
 struct Frac {
     n: BigInt,
     d: BigInt,
+    approx: f64,
 }
 
 impl Frac {
+    fn new(n: BigInt, d: BigInt) -> Frac {
+        let approx = ratio_to_f64(&n, &d);
+        Frac { n, d, approx }
+    }
+
     fn from_q(q: &Q) -> Frac {
         let b = q.to_big();
-        Frac {
-            n: b.numer().clone(),
-            d: b.denom().clone(),
-        }
+        Frac::new(b.numer().clone(), b.denom().clone())
     }
 
     fn cmp(&self, o: &Frac) -> Ordering {
+        let (a, b) = (self.approx, o.approx);
+        if a.is_normal() && b.is_normal() && (a - b).abs() > 1e-9 * a.abs().max(b.abs()) {
+            return a.partial_cmp(&b).unwrap_or(Ordering::Equal);
+        }
         (&self.n * &o.d).cmp(&(&o.n * &self.d))
     }
 
@@ -289,9 +299,10 @@ impl Frac {
 struct State {
     unit: BigInt,
     val: Vec<BigInt>,
-    /// Groups in each class; a class with none is dead and never looked up again.
+    /// Each class's amount as a float (val / unit), for sorting.
+    approx: Vec<f64>,
+    /// Groups in each class; a class with none is dead and never rescaled again.
     refs: Vec<u64>,
-    ids: HashMap<BigInt, u32>,
     group_class: Vec<u32>,
     /// Candidate costs in units of 1/`unit`.
     cost: Vec<BigInt>,
@@ -313,11 +324,10 @@ impl State {
                 .collect(),
             unit,
             val: vec![BigInt::zero()],
+            approx: vec![0.0],
             refs: vec![0],
-            ids: HashMap::new(),
             group_class: Vec::new(),
         };
-        st.ids.insert(BigInt::zero(), 0);
         let c = st.intern(start);
         st.group_class = vec![c; n_groups];
         if let Some(r) = st.refs.get_mut(c as usize) {
@@ -326,14 +336,19 @@ impl State {
         st
     }
 
+    /// A new class holding `v` (class 0 for nothing left).
+    ///
+    /// Amounts are not deduplicated across classes: within a payment every old class maps to
+    /// one new class, and distinct amounts minus the same price stay distinct, so duplicates
+    /// only arise from exact coincidences, which cost a bucket, never a wrong result.
     fn intern(&mut self, v: BigInt) -> u32 {
-        if let Some(&id) = self.ids.get(&v) {
-            return id;
+        if v.is_zero() {
+            return 0;
         }
         let id = self.val.len() as u32;
-        self.val.push(v.clone());
+        self.approx.push(ratio_to_f64(&v, &self.unit));
+        self.val.push(v);
         self.refs.push(0);
-        self.ids.insert(v, id);
         id
     }
 
@@ -350,11 +365,9 @@ impl State {
             return;
         }
         self.unit *= f;
-        self.ids.clear();
-        for (i, (v, r)) in self.val.iter_mut().zip(&self.refs).enumerate() {
-            if *r > 0 || i == 0 {
+        for (v, r) in self.val.iter_mut().zip(&self.refs) {
+            if *r > 0 {
                 *v *= f;
-                self.ids.insert(v.clone(), i as u32);
             }
         }
         for c in self.cost.iter_mut() {
@@ -377,11 +390,6 @@ impl State {
         }
         if let Some(r) = self.refs.get_mut(from as usize) {
             *r = r.saturating_sub(1);
-            if *r == 0 && from != 0 {
-                if let Some(v) = self.val.get(from as usize) {
-                    self.ids.remove(v);
-                }
-            }
         }
     }
 }
@@ -519,7 +527,27 @@ fn gather(setup: &Setup, sp: &SatProfile, st: &State, ci: usize, s: &mut Scratch
             }
         }
         s.touched.clear();
-        s.buckets.sort_by(|a, b| st.val(a.cls).cmp(st.val(b.cls)));
+        // Sort by the float value of each amount (which refining the unit does not change),
+        // then repair with exact comparisons: floats can only misorder nearly equal amounts,
+        // so the insertion pass does few swaps.
+        s.buckets.sort_by(|a, b| {
+            let x = st.approx.get(a.cls as usize).copied().unwrap_or(0.0);
+            let y = st.approx.get(b.cls as usize).copied().unwrap_or(0.0);
+            x.total_cmp(&y)
+        });
+        for i in 1..s.buckets.len() {
+            let mut j = i;
+            while j > 0 {
+                let (Some(a), Some(b)) = (s.buckets.get(j - 1), s.buckets.get(j)) else {
+                    break;
+                };
+                if st.val(a.cls) <= st.val(b.cls) {
+                    break;
+                }
+                s.buckets.swap(j - 1, j);
+                j -= 1;
+            }
+        }
     } else {
         s.pairs.clear();
         for &(g, u) in supp {
@@ -568,10 +596,7 @@ fn water_fill(setup: &Setup, st: &State, ci: usize, buckets: &[Bucket]) -> Optio
             let val = st.val(b.cls);
             if need <= val * rem {
                 let (un, ud) = setup.uniform_util.get(ci)?;
-                let rho = Frac {
-                    n: &need * ud,
-                    d: &st.unit * rem * un,
-                };
+                let rho = Frac::new(&need * ud, &st.unit * rem * un);
                 return Some(Eval {
                     rho,
                     need,
@@ -591,10 +616,7 @@ fn water_fill(setup: &Setup, st: &State, ci: usize, buckets: &[Bucket]) -> Optio
             let val = st.val(b.cls);
             if &need * u(b.util) <= val * &s {
                 let scale = setup.scale.get(ci)?;
-                let rho = Frac {
-                    n: &need * scale,
-                    d: &st.unit * &s,
-                };
+                let rho = Frac::new(&need * scale, &st.unit * &s);
                 return Some(Eval { rho, need, s });
             }
             paid += val * b.count;
@@ -619,6 +641,9 @@ fn pay(setup: &Setup, sp: &SatProfile, st: &mut State, ci: usize, ev: &Eval) -> 
     // (old class, utility) → index into `trans`: (new class, payment, voters).
     let mut trans: Vec<(u32, BigInt, u64)> = Vec::new();
     let mut memo: HashMap<(u32, u32), usize> = HashMap::new();
+    let uniform = scaled.len() <= 1;
+    // Old class → index into `trans`, for the common case of a single utility.
+    let mut dense: Vec<usize> = Vec::new();
     for &(grp, u) in setup.supporters_of(ci) {
         let Some(cls) = st.group_class.get(grp as usize).copied() else {
             continue;
@@ -626,8 +651,13 @@ fn pay(setup: &Setup, sp: &SatProfile, st: &mut State, ci: usize, ev: &Eval) -> 
         if cls == 0 {
             continue;
         }
-        let idx = match memo.get(&(cls, u)) {
-            Some(&i) => i,
+        let known = if uniform {
+            dense.get(cls as usize).copied().filter(|&i| i != usize::MAX)
+        } else {
+            memo.get(&(cls, u)).copied()
+        };
+        let idx = match known {
+            Some(i) => i,
             None => {
                 // With one utility the water-filling counted voters, not utility.
                 let cap = if scaled.len() <= 1 {
@@ -639,8 +669,18 @@ fn pay(setup: &Setup, sp: &SatProfile, st: &mut State, ci: usize, ev: &Eval) -> 
                 let payment = if val < cap { val.clone() } else { cap };
                 let new = st.intern(val - &payment);
                 trans.push((new, payment, 0));
-                memo.insert((cls, u), trans.len() - 1);
-                trans.len() - 1
+                let i = trans.len() - 1;
+                if uniform {
+                    if dense.len() <= cls as usize {
+                        dense.resize(cls as usize + 1, usize::MAX);
+                    }
+                    if let Some(d) = dense.get_mut(cls as usize) {
+                        *d = i;
+                    }
+                } else {
+                    memo.insert((cls, u), i);
+                }
+                i
             }
         };
         let m = sp.mult.get(grp as usize).copied().unwrap_or(0);

@@ -7,17 +7,24 @@
 //! at the smallest t does not fit in the money left: it does not skip. Projects nobody approves
 //! have t = +∞. The outcome is returned sorted by id, as pabutools does.
 //!
-//! The sum of supporters' loads is kept per project and updated when a pick changes the loads
-//! of its supporters, so a round costs O(projects) plus the ballots of the pick's supporters.
+//! A voter's load is always the new load of the last project it helped buy, so the loads take
+//! at most one value per pick. Each project keeps how many of its supporters sit at each of
+//! these levels (integers, updated when a pick moves its supporters up); its load sum is then
+//! Σ level·count. Every round computes these sums in floating point to find the few projects
+//! that could have the smallest load, and only those are compared exactly.
 
 use super::{Ctx, Partial};
 use crate::explain::Explanation;
 use crate::numeric::Q;
 
+/// Relative margin under which two float loads are treated as possibly equal (the float sums
+/// are accurate to far better than this).
+const NEAR: f64 = 1e-9;
+
 pub(crate) fn count(ctx: &Ctx<'_>) -> Partial {
     let n = ctx.n_projects();
     let sp = &ctx.sp;
-    // score(p): voters naming p; supporters_of(p): the groups naming p.
+    // score(p): voters naming p; groups_of(p): the groups naming p.
     let mut score = vec![0u64; n];
     let mut groups_of: Vec<Vec<u32>> = vec![Vec::new(); n];
     for g in 0..sp.n_groups() {
@@ -29,8 +36,28 @@ pub(crate) fn count(ctx: &Ctx<'_>) -> Partial {
             }
         }
     }
-    let mut load = vec![Q::ZERO; sp.n_groups()];
-    let mut load_sum = vec![Q::ZERO; n];
+    // Load levels: level 0 is the initial load 0, level k the new load of the k-th pick.
+    let mut level_exact: Vec<Q> = vec![Q::ZERO];
+    let mut level_f: Vec<f64> = vec![0.0];
+    let mut group_level = vec![0usize; sp.n_groups()];
+    // at_level[p][k]: supporters of p whose load is level k.
+    let mut at_level: Vec<Vec<u64>> = score.iter().map(|&s| vec![s]).collect();
+    let cost_f: Vec<f64> = (0..n).map(|p| ctx.cost(p).to_f64()).collect();
+
+    let exact_load = |p: usize, at_level: &[Vec<u64>], level_exact: &[Q]| -> Option<Q> {
+        let s = score.get(p).copied().unwrap_or(0);
+        if s == 0 {
+            return None;
+        }
+        let counts = at_level.get(p)?;
+        let sum = counts
+            .iter()
+            .zip(level_exact)
+            .filter(|(c, _)| **c > 0)
+            .fold(Q::ZERO, |acc, (c, l)| acc.add(&l.mul_int(*c)));
+        sum.add(ctx.cost(p)).div(&Q::int(i128::from(s)))
+    };
+
     let mut cands: Vec<usize> = (0..n).filter(|&p| ctx.cost(p) <= &ctx.budget).collect();
     let mut spent = Q::ZERO;
     let mut order: Vec<usize> = Vec::new();
@@ -45,41 +72,50 @@ pub(crate) fn count(ctx: &Ctx<'_>) -> Partial {
             }
         }
     }
-    let new_load = |p: usize, load_sum: &[Q]| -> Option<Q> {
-        let s = score.get(p).copied().unwrap_or(0);
-        if s == 0 {
-            return None;
-        }
-        let sum = load_sum.get(p).unwrap_or(&Q::ZERO);
-        sum.add(ctx.cost(p)).div(&Q::int(i128::from(s)))
-    };
     while !cands.is_empty() {
-        // None = +∞, above every finite load.
-        let mut best: Option<Option<Q>> = None;
-        let mut tied: Vec<usize> = Vec::new();
-        for &p in &cands {
-            let t = new_load(p, &load_sum);
-            let better = match (&best, &t) {
-                (None, _) => Some(true),
-                (Some(None), Some(_)) => Some(true),
-                (Some(None), None) => None,
-                (Some(Some(_)), None) => Some(false),
-                (Some(Some(b)), Some(t)) => match t.cmp(b) {
-                    std::cmp::Ordering::Less => Some(true),
-                    std::cmp::Ordering::Equal => None,
-                    std::cmp::Ordering::Greater => Some(false),
-                },
-            };
-            match better {
-                Some(true) => {
-                    best = Some(t);
-                    tied.clear();
-                    tied.push(p);
+        // Float loads of the supported candidates.
+        let approx: Vec<(usize, f64)> = cands
+            .iter()
+            .filter(|&&p| score.get(p).copied().unwrap_or(0) > 0)
+            .map(|&p| {
+                let counts = at_level.get(p).map(Vec::as_slice).unwrap_or(&[]);
+                let sum: f64 = counts
+                    .iter()
+                    .zip(&level_f)
+                    .map(|(c, l)| *c as f64 * l)
+                    .sum();
+                let s = score.get(p).copied().unwrap_or(1) as f64;
+                (p, (sum + cost_f.get(p).copied().unwrap_or(0.0)) / s)
+            })
+            .collect();
+        let best_f = approx.iter().map(|(_, t)| *t).fold(f64::INFINITY, f64::min);
+        // None = +∞: no candidate has supporters, all tie.
+        let (best, tied): (Option<Q>, Vec<usize>) = if approx.is_empty() {
+            (None, cands.clone())
+        } else {
+            let near: Vec<usize> = approx
+                .iter()
+                .filter(|(_, t)| !best_f.is_finite() || *t <= best_f + NEAR * best_f.abs() || !t.is_finite())
+                .map(|(p, _)| *p)
+                .collect();
+            let mut best: Option<Q> = None;
+            let mut tied = Vec::new();
+            for p in near {
+                let Some(t) = exact_load(p, &at_level, &level_exact) else {
+                    continue;
+                };
+                match best.as_ref().map(|b| t.cmp(b)) {
+                    Some(std::cmp::Ordering::Greater) => {}
+                    Some(std::cmp::Ordering::Equal) => tied.push(p),
+                    _ => {
+                        best = Some(t);
+                        tied.clear();
+                        tied.push(p);
+                    }
                 }
-                None => tied.push(p),
-                Some(false) => {}
             }
-        }
+            (best, tied)
+        };
         let left = ctx.budget.sub(&spent);
         if let Some(&blocker) = tied
             .iter()
@@ -100,7 +136,7 @@ pub(crate) fn count(ctx: &Ctx<'_>) -> Partial {
                         blocker: blocker_id.clone(),
                         blocker_cost: ctx.cost(blocker).to_big(),
                         remaining: left.to_big(),
-                        load: new_load(p, &load_sum).map(|q| q.to_big()),
+                        load: exact_load(p, &at_level, &level_exact).map(|q| q.to_big()),
                     });
                 }
             }
@@ -109,16 +145,26 @@ pub(crate) fn count(ctx: &Ctx<'_>) -> Partial {
         let Some(&pick) = tied.iter().min_by_key(|&&p| ctx.rank(p)) else {
             break;
         };
-        let t = best.flatten();
-        if let Some(t) = &t {
+        if let Some(t) = &best {
+            let k = level_exact.len();
+            level_exact.push(t.clone());
+            level_f.push(t.to_f64());
+            for counts in at_level.iter_mut() {
+                counts.push(0);
+            }
             for &g in groups_of.get(pick).map(Vec::as_slice).unwrap_or(&[]) {
                 let m = sp.mult.get(g as usize).copied().unwrap_or(0);
-                let Some(l) = load.get_mut(g as usize) else { continue };
-                let delta = t.sub(l).mul_int(m);
-                *l = t.clone();
+                let Some(lv) = group_level.get_mut(g as usize) else { continue };
+                let old = *lv;
+                *lv = k;
                 for &(q, _) in sp.items(g as usize) {
-                    if let Some(s) = load_sum.get_mut(q as usize) {
-                        *s = s.add(&delta);
+                    if let Some(counts) = at_level.get_mut(q as usize) {
+                        if let Some(c) = counts.get_mut(old) {
+                            *c -= m;
+                        }
+                        if let Some(c) = counts.get_mut(k) {
+                            *c += m;
+                        }
                     }
                 }
             }
@@ -128,7 +174,7 @@ pub(crate) fn count(ctx: &Ctx<'_>) -> Partial {
         if let Some(e) = explanations.get_mut(pick) {
             *e = Some(Explanation::PhragmenSelected {
                 step: order.len(),
-                load: t.map(|q| q.to_big()),
+                load: best.map(|q| q.to_big()),
             });
         }
         cands.retain(|&p| p != pick);
