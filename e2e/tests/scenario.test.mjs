@@ -62,12 +62,13 @@ describe('cocity in headless Chromium', { timeout: 240_000 }, () => {
   });
 
   after(async () => {
-    for (const p of people) {
-      assert.deepEqual(p.page.problems, [], 'pages logged console errors (CSP violations among them)');
-    }
+    // Stop the browser and the server before asserting, so that a failure cannot leave
+    // them running and keep the test process alive.
+    const problems = people.flatMap((p) => p.page.problems);
     await browser?.close();
     await server?.stop();
     console.log(`# axe checked ${checkedPages.length} page(s): ${checkedPages.join(', ')}`);
+    assert.deepEqual(problems, [], 'pages logged console errors (CSP violations among them)');
   });
 
   async function person(locale = 'it-IT') {

@@ -33,13 +33,27 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .collect();
     }
     let mut out = std::io::stdout().lock();
-    writeln!(out, "{:<40} {:>8} {:>8} {:>24} {:>10} {:>6} {:>9}", "instance", "projects", "voters", "rule", "seconds", "runs", "winners")?;
+    writeln!(
+        out,
+        "{:<40} {:>8} {:>8} {:>24} {:>10} {:>6} {:>9}",
+        "instance", "projects", "voters", "rule", "seconds", "runs", "winners"
+    )?;
     for path in &files {
         let t = Instant::now();
         let e = pabulib::read_path(path)?;
         let read = t.elapsed();
-        let name = path.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
-        writeln!(out, "{name:<40} {:>8} {:>8} {:>24} {:>10.4}", e.instance.projects.len(), e.profile.len(), "read", read.as_secs_f64())?;
+        let name = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().to_string())
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "{name:<40} {:>8} {:>8} {:>24} {:>10.4}",
+            e.instance.projects.len(),
+            e.profile.len(),
+            "read",
+            read.as_secs_f64()
+        )?;
         bench_election(&mut out, &name, &e, reps)?;
     }
     let e = synthetic(175, 30_000, 0x5eed);
@@ -47,11 +61,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-fn bench_election(out: &mut impl Write, name: &str, e: &Election, reps: usize) -> std::io::Result<()> {
+fn bench_election(
+    out: &mut impl Write,
+    name: &str,
+    e: &Election,
+    reps: usize,
+) -> std::io::Result<()> {
     let specs = [
         ("mes/cost/none", Rule::Mes, Completion::None),
         ("mes/cost/add1", Rule::Mes, Completion::Add1),
-        ("mes/cost/add1-utilitarian", Rule::Mes, Completion::Add1Utilitarian),
+        (
+            "mes/cost/add1-utilitarian",
+            Rule::Mes,
+            Completion::Add1Utilitarian,
+        ),
         ("greedy/cost", Rule::Greedy, Completion::None),
         ("phragmen", Rule::Phragmen, Completion::None),
     ];
@@ -59,7 +82,11 @@ fn bench_election(out: &mut impl Write, name: &str, e: &Election, reps: usize) -
         if rule == Rule::Phragmen && !e.instance.vote_type.is_approval_like() {
             continue;
         }
-        let spec = CountSpec { rule, sat: Some(Sat::Cost), completion };
+        let spec = CountSpec {
+            rule,
+            sat: Some(Sat::Cost),
+            completion,
+        };
         let mut best = Duration::MAX;
         let mut last: Option<Outcome> = None;
         let verbose = std::env::var_os("COCITY_BENCH_VERBOSE").is_some();
@@ -67,14 +94,21 @@ fn bench_election(out: &mut impl Write, name: &str, e: &Election, reps: usize) -
             let t = Instant::now();
             let mut report = |p: cocity_pb::rules::Progress| {
                 if verbose {
-                    eprintln!("  {} {} at {:.3}s", p.stage, p.done, t.elapsed().as_secs_f64());
+                    eprintln!(
+                        "  {} {} at {:.3}s",
+                        p.stage,
+                        p.done,
+                        t.elapsed().as_secs_f64()
+                    );
                 }
             };
             let o = count(e, &spec, &mut report);
             best = best.min(t.elapsed());
             last = o.ok();
         }
-        let (runs, winners) = last.as_ref().map_or((0, 0), |o| (o.mes_runs, o.winners.len()));
+        let (runs, winners) = last
+            .as_ref()
+            .map_or((0, 0), |o| (o.mes_runs, o.winners.len()));
         writeln!(
             out,
             "{name:<40} {:>8} {:>8} {label:>24} {:>10.4} {runs:>6} {winners:>9}",
@@ -132,7 +166,10 @@ pub fn synthetic(n_projects: usize, n_voters: usize, seed: u64) -> Election {
     }
     Election {
         instance: Instance {
-            meta: vec![("budget".into(), "1000000000".into()), ("vote_type".into(), "approval".into())],
+            meta: vec![
+                ("budget".into(), "1000000000".into()),
+                ("vote_type".into(), "approval".into()),
+            ],
             vote_type: VoteType::Approval,
             budget: money(1_000_000_000),
             project_columns: vec!["project_id".into(), "cost".into()],

@@ -55,7 +55,10 @@ pub enum Explanation {
     /// Equal Shares: supported and free, so funded before the first round.
     MesFreeSupported,
     /// Equal Shares: at the end, the money its supporters still held was not enough.
-    MesUnaffordable { needed: Money, supporters_had: Money },
+    MesUnaffordable {
+        needed: Money,
+        supporters_had: Money,
+    },
     /// Equal Shares: nobody gets positive satisfaction from it (nobody voted for it, or the
     /// measure gives it zero, as cost does for a free project).
     MesNoSupport { cost_zero: bool },
@@ -133,7 +136,11 @@ pub fn fmt_money(m: &Money) -> String {
     let neg = cents.is_negative();
     let cents = cents.abs();
     let (whole, frac) = cents.div_rem(&hundred);
-    let sign = if neg && !(whole.is_zero() && frac.is_zero()) { "-" } else { "" };
+    let sign = if neg && !(whole.is_zero() && frac.is_zero()) {
+        "-"
+    } else {
+        ""
+    };
     format!("{sign}{whole}.{frac:02}")
 }
 
@@ -218,7 +225,10 @@ impl fmt::Display for Explanation {
             ),
             Explanation::PhragmenSelected { step, load } => match load {
                 Some(l) => write!(f, "selected in step {step} at load {}", fmt_money(l)),
-                None => write!(f, "selected in step {step} without supporters (everything left fit)"),
+                None => write!(
+                    f,
+                    "selected in step {step} without supporters (everything left fit)"
+                ),
             },
             Explanation::PhragmenOverBudget { cost, budget } => write!(
                 f,
@@ -268,7 +278,10 @@ mod tests {
             needed: money(700, 1),
             supporters_had: money(1300, 3),
         };
-        assert_eq!(e.to_string(), "not funded: it needed 700, its supporters had 433.33 left");
+        assert_eq!(
+            e.to_string(),
+            "not funded: it needed 700, its supporters had 433.33 left"
+        );
         assert!(!e.is_selected());
         let s = Explanation::GreedySkipped {
             rank: 3,

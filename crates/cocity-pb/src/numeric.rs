@@ -113,28 +113,28 @@ impl Q {
     }
 
     pub fn add(&self, o: &Q) -> Q {
-        if let (Q::Small(a, b), Q::Small(c, d)) = (self, o) {
-            if let Some(q) = add_small(*a, *b, *c, *d) {
-                return q;
-            }
+        if let (Q::Small(a, b), Q::Small(c, d)) = (self, o)
+            && let Some(q) = add_small(*a, *b, *c, *d)
+        {
+            return q;
         }
         Q::from_big(self.to_big() + o.to_big())
     }
 
     pub fn sub(&self, o: &Q) -> Q {
-        if let (Q::Small(a, b), Q::Small(c, d)) = (self, o) {
-            if let Some(q) = add_small(*a, *b, -*c, *d) {
-                return q;
-            }
+        if let (Q::Small(a, b), Q::Small(c, d)) = (self, o)
+            && let Some(q) = add_small(*a, *b, -*c, *d)
+        {
+            return q;
         }
         Q::from_big(self.to_big() - o.to_big())
     }
 
     pub fn mul(&self, o: &Q) -> Q {
-        if let (Q::Small(a, b), Q::Small(c, d)) = (self, o) {
-            if let Some(q) = mul_small(*a, *b, *c, *d) {
-                return q;
-            }
+        if let (Q::Small(a, b), Q::Small(c, d)) = (self, o)
+            && let Some(q) = mul_small(*a, *b, *c, *d)
+        {
+            return q;
         }
         Q::from_big(self.to_big() * o.to_big())
     }
@@ -159,12 +159,11 @@ impl Q {
         if let Q::Small(a, b) = self {
             let k = i128::from(k);
             let g = gcd(k.unsigned_abs(), b.unsigned_abs()) as i128;
-            if g > 0 {
-                if let Some(n) = a.checked_mul(k / g) {
-                    if n != i128::MIN {
-                        return Q::Small(n, b / g);
-                    }
-                }
+            if g > 0
+                && let Some(n) = a.checked_mul(k / g)
+                && n != i128::MIN
+            {
+                return Q::Small(n, b / g);
             }
         }
         Q::from_big(self.to_big() * BigRational::from_integer(BigInt::from(k)))
@@ -221,7 +220,7 @@ impl std::fmt::Display for Q {
 fn add_small(a: i128, b: i128, c: i128, d: i128) -> Option<Q> {
     if b == d {
         let n = a.checked_add(c)?;
-        return Some(Q::small_or_big_checked(n, b)?);
+        return Q::small_or_big_checked(n, b);
     }
     let g = gcd(b.unsigned_abs(), d.unsigned_abs()) as i128;
     let (b1, d1) = (b / g, d / g);
@@ -341,7 +340,10 @@ mod tests {
         let b = q(1, p - 2);
         let tiny = a.mul(&b).mul(&a);
         assert!(tiny.is_big(), "1/p^2(p-2) must not fit i128");
-        let expect = BigRational::new(BigInt::from(1), BigInt::from(p) * BigInt::from(p) * BigInt::from(p - 2));
+        let expect = BigRational::new(
+            BigInt::from(1),
+            BigInt::from(p) * BigInt::from(p) * BigInt::from(p - 2),
+        );
         assert_eq!(tiny.to_big(), expect);
         // Multiplying back brings it into i128 range, and it must be demoted.
         let back = tiny.mul(&Q::int(p)).mul(&Q::int(p));
@@ -350,7 +352,10 @@ mod tests {
         // Comparison across representations.
         assert!(tiny < a);
         assert!(Q::int(i128::MAX).add(&Q::ONE).is_big());
-        assert_eq!(Q::int(i128::MAX).add(&Q::ONE).sub(&Q::ONE), Q::int(i128::MAX));
+        assert_eq!(
+            Q::int(i128::MAX).add(&Q::ONE).sub(&Q::ONE),
+            Q::int(i128::MAX)
+        );
     }
 
     #[test]

@@ -286,7 +286,12 @@ impl SatProfile {
 
 /// The distinct projects a ballot names, in order of first mention. A cumulative or scoring
 /// ballot without points is empty, as pabutools reads it.
-fn named_set(projects: &[u32], points: &[crate::model::Points], cardinal: bool, out: &mut Vec<u32>) {
+fn named_set(
+    projects: &[u32],
+    points: &[crate::model::Points],
+    cardinal: bool,
+    out: &mut Vec<u32>,
+) {
     out.clear();
     if cardinal && points.len() != projects.len() {
         return;

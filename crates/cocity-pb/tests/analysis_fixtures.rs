@@ -6,6 +6,9 @@
 //! voters with a winner on their ballot (`percent_positive_satisfaction` with cardinality), the
 //! Gini coefficient, and EJR up to one project where pabutools could decide it.
 
+// A test fails loudly on anything unexpected, helpers included.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
@@ -333,15 +336,18 @@ fn real_files_agree_with_pabutools_analysis() {
         .collect();
     entries.sort();
     assert!(!entries.is_empty(), "no pabutools fixtures");
+    let mut analysed_outcomes = 0;
     for path in entries {
         let fixture = read_json(&path);
-        let analysed = fixture["outcomes"].as_array().is_some_and(|os| {
+        let analysed = fixture["outcomes"].as_array().map_or(0, |os| {
             os.iter()
-                .any(|o| o["analysis"]["avg_satisfaction"].is_string())
+                .filter(|o| o["analysis"]["avg_satisfaction"].is_string())
+                .count()
         });
-        if !analysed {
+        if analysed == 0 {
             continue;
         }
+        analysed_outcomes += analysed;
         let file = fixture["file"].as_str().unwrap();
         let election = pabulib::read_path(&data.join(file)).unwrap();
         check_fixture(file, &election, &fixture, &mut tally);
@@ -351,5 +357,10 @@ fn real_files_agree_with_pabutools_analysis() {
     eprintln!(
         "{} real-file outcomes compared with pabutools.analysis",
         tally.outcomes
+    );
+    // Every outcome pabutools analysed must have been compared, none skipped on the way.
+    assert_eq!(
+        tally.outcomes, analysed_outcomes,
+        "not every analysed outcome was compared"
     );
 }

@@ -1,5 +1,8 @@
 //! The checker on hand-made files with known problems, and on the real files.
 
+// Test helpers may panic: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::path::{Path, PathBuf};
 
 use cocity_pb::check::{self, Report, Severity};
@@ -35,7 +38,7 @@ fn file(
     )
 }
 
-fn find<'a>(r: &'a Report, code: &str) -> Vec<(Option<u32>, Severity)> {
+fn find(r: &Report, code: &str) -> Vec<(Option<u32>, Severity)> {
     r.problems
         .iter()
         .filter(|p| p.code == code)

@@ -1,6 +1,9 @@
 //! Inputs that once broke (or nearly broke) the reader, writer or checker, kept as tests. Each
 //! must read or fail cleanly, and what reads must write and read back the same.
 
+// Test helpers may panic: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use cocity_pb::{check, pabulib};
 
 fn exercise(input: &[u8]) -> bool {
@@ -24,18 +27,28 @@ fn empty_headers_survive_the_round_trip() {
     // pabutools takes the row after a marker as the header even when it is empty.
     assert!(exercise(format!("{HEAD}PROJECTS\n\nVOTES\n\n").as_bytes()));
     // A marker on the last line has no header row at all: an error, as in pabutools.
-    assert!(!exercise(format!("{HEAD}PROJECTS\nproject_id;cost\nVOTES\n").as_bytes()));
+    assert!(!exercise(
+        format!("{HEAD}PROJECTS\nproject_id;cost\nVOTES\n").as_bytes()
+    ));
     assert!(exercise(HEAD.as_bytes()));
 }
 
 #[test]
 fn absurd_numbers_are_refused_without_allocating() {
-    for n in ["1e999999999", "1e-999999999", "9e99999999999999999999", "1/0", "0e99999999"] {
+    for n in [
+        "1e999999999",
+        "1e-999999999",
+        "9e99999999999999999999",
+        "1/0",
+        "0e99999999",
+    ] {
         let text = format!("META\nkey;value\nbudget;{n}\nvote_type;approval\n");
         let _ = exercise(text.as_bytes());
     }
-    let points = format!("{HEAD}PROJECTS\nproject_id;cost\n1;1\nVOTES\nvoter_id;vote;points\nv;1;1e999999999\n")
-        .replace("approval", "cumulative");
+    let points = format!(
+        "{HEAD}PROJECTS\nproject_id;cost\n1;1\nVOTES\nvoter_id;vote;points\nv;1;1e999999999\n"
+    )
+    .replace("approval", "cumulative");
     assert!(!exercise(points.as_bytes()));
 }
 

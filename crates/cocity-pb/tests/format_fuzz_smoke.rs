@@ -3,6 +3,9 @@
 //! reads must write and read back the same (line numbers aside). The cargo-fuzz target in
 //! `fuzz/` does the same with coverage guidance; this runs in every `cargo test`.
 
+// Test helpers may panic: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::path::Path;
 
 use cocity_pb::{check, pabulib};

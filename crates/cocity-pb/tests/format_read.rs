@@ -1,5 +1,8 @@
 //! The reader on small files, one quirk each (PB-SEMANTICS §1).
 
+// Test helpers may panic: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use cocity_pb::pabulib::{self, ReadError};
 use cocity_pb::{Election, Money, Points, VoteType};
 

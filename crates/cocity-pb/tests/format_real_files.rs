@@ -1,6 +1,9 @@
 //! Every real Pabulib file of ../shared/data/pabulib: read, facts from its README table, and
 //! the writer's round trip.
 
+// Test helpers may panic: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::path::{Path, PathBuf};
 
 use cocity_pb::pabulib;

@@ -1,6 +1,9 @@
 //! The writer round-trips: read(write(e)) == e for generated elections and real files, and the
 //! written real files pass the checker.
 
+// Test helpers may panic: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::path::{Path, PathBuf};
 
 use cocity_pb::check;

@@ -1,6 +1,9 @@
 //! The worked examples of PB-SEMANTICS.md §10 (answers checked against pabutools 1.2.3), with
 //! the exact numbers behind the explanations.
 
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::path::Path;
 
 use cocity_pb::Election;
@@ -10,7 +13,9 @@ use cocity_pb::pabulib;
 use cocity_pb::rules::{Completion, CountError, CountSpec, Outcome, Rule, Sat, count};
 
 fn election(budget: &str, projects: &[(&str, &str)], votes: &[&str]) -> Election {
-    let mut s = format!("META\nkey;value\nbudget;{budget}\nvote_type;approval\nPROJECTS\nproject_id;cost\n");
+    let mut s = format!(
+        "META\nkey;value\nbudget;{budget}\nvote_type;approval\nPROJECTS\nproject_id;cost\n"
+    );
     for (id, cost) in projects {
         s.push_str(&format!("{id};{cost}\n"));
     }
@@ -22,7 +27,11 @@ fn election(budget: &str, projects: &[(&str, &str)], votes: &[&str]) -> Election
 }
 
 fn w1() -> Election {
-    election("5", &[("2", "2"), ("10", "2"), ("a", "3"), ("z", "1")], &["2,10", "2,10", "a"])
+    election(
+        "5",
+        &[("2", "2"), ("10", "2"), ("a", "3"), ("z", "1")],
+        &["2,10", "2,10", "a"],
+    )
 }
 
 fn w2_votes(eleventh: &'static str) -> Vec<&'static str> {
@@ -42,7 +51,13 @@ fn w2_votes(eleventh: &'static str) -> Vec<&'static str> {
 }
 
 fn w2_projects() -> Vec<(&'static str, &'static str)> {
-    vec![("bike", "700"), ("gym", "400"), ("park", "250"), ("playground", "200"), ("library", "100")]
+    vec![
+        ("bike", "700"),
+        ("gym", "400"),
+        ("park", "250"),
+        ("playground", "200"),
+        ("library", "100"),
+    ]
 }
 
 fn w2() -> Election {
@@ -54,15 +69,31 @@ fn w3() -> Election {
 }
 
 fn w4() -> Election {
-    election("13", &[("p1", "6"), ("p2", "6"), ("p3", "4"), ("p4", "3")], &["p2", "p1,p2,p3", "p1,p3"])
+    election(
+        "13",
+        &[("p1", "6"), ("p2", "6"), ("p3", "4"), ("p4", "3")],
+        &["p2", "p1,p2,p3", "p1,p3"],
+    )
 }
 
 fn run(e: &Election, rule: Rule, sat: Option<Sat>, completion: Completion) -> Outcome {
-    count(e, &CountSpec { rule, sat, completion }, &mut |_| {}).unwrap()
+    count(
+        e,
+        &CountSpec {
+            rule,
+            sat,
+            completion,
+        },
+        &mut |_| {},
+    )
+    .unwrap()
 }
 
 fn ids(e: &Election, o: &Outcome) -> Vec<String> {
-    o.winners.iter().map(|&p| e.instance.projects[p].id.clone()).collect()
+    o.winners
+        .iter()
+        .map(|&p| e.instance.projects[p].id.clone())
+        .collect()
 }
 
 fn idx(e: &Election, id: &str) -> usize {
@@ -79,8 +110,16 @@ fn w1_string_tie_break_greedy_skip_and_unsupported_project() {
     let o = run(&e, Rule::Greedy, None, Completion::None);
     assert_eq!(o.sat, Sat::Cost);
     match &o.projects[idx(&e, "a")].explanation {
-        Explanation::GreedySkipped { rank, cost, remaining, .. } => {
-            assert_eq!((*rank, cost.clone(), remaining.clone()), (3, money(3, 1), money(1, 1)));
+        Explanation::GreedySkipped {
+            rank,
+            cost,
+            remaining,
+            ..
+        } => {
+            assert_eq!(
+                (*rank, cost.clone(), remaining.clone()),
+                (3, money(3, 1), money(1, 1))
+            );
         }
         other => panic!("a: {other:?}"),
     }
@@ -90,7 +129,11 @@ fn w1_string_tie_break_greedy_skip_and_unsupported_project() {
     assert_eq!(ids(&e, &o), ["10"]);
     assert_eq!(o.final_voter_budget, Some(money(5, 3)));
     match &o.projects[idx(&e, "10")].explanation {
-        Explanation::MesSelected { round, rho, payments } => {
+        Explanation::MesSelected {
+            round,
+            rho,
+            payments,
+        } => {
             assert_eq!(*round, 1);
             assert_eq!(*rho, money(1, 2)); // 2 / (2 supporters · utility 2); each pays ρ·2 = 1
             assert_eq!(payments.payers, 2);
@@ -101,7 +144,10 @@ fn w1_string_tie_break_greedy_skip_and_unsupported_project() {
         other => panic!("10: {other:?}"),
     }
     match &o.projects[idx(&e, "2")].explanation {
-        Explanation::MesUnaffordable { needed, supporters_had } => {
+        Explanation::MesUnaffordable {
+            needed,
+            supporters_had,
+        } => {
             assert_eq!((needed, supporters_had), (&money(2, 1), &money(4, 3)));
         }
         other => panic!("2: {other:?}"),
@@ -128,7 +174,10 @@ fn w1_string_tie_break_greedy_skip_and_unsupported_project() {
     assert_eq!(ids(&e, &o), ["10", "2"]);
     assert_eq!(
         o.projects[idx(&e, "2")].explanation,
-        Explanation::PhragmenSelected { step: 2, load: Some(money(2, 1)) }
+        Explanation::PhragmenSelected {
+            step: 2,
+            load: Some(money(2, 1))
+        }
     );
     match &o.projects[idx(&e, "a")].explanation {
         Explanation::PhragmenStopped { blocker, load, .. } => {
@@ -142,14 +191,28 @@ fn w1_string_tie_break_greedy_skip_and_unsupported_project() {
 #[test]
 fn w2_equalshares_net_example_1() {
     let e = w2();
-    for c in [Completion::None, Completion::Add1, Completion::Add1Utilitarian, Completion::Add1Pabulib] {
+    for c in [
+        Completion::None,
+        Completion::Add1,
+        Completion::Add1Utilitarian,
+        Completion::Add1Pabulib,
+    ] {
         let o = run(&e, Rule::Mes, Some(Sat::Cost), c);
         assert_eq!(ids(&e, &o), ["bike", "playground", "library"], "{c}");
         assert_eq!(o.total_cost, money(1000, 1));
     }
-    assert_eq!(ids(&e, &run(&e, Rule::Greedy, Some(Sat::Cost), Completion::None)), ["bike", "gym"]);
     assert_eq!(
-        ids(&e, &run(&e, Rule::Greedy, Some(Sat::Card), Completion::None)),
+        ids(
+            &e,
+            &run(&e, Rule::Greedy, Some(Sat::Cost), Completion::None)
+        ),
+        ["bike", "gym"]
+    );
+    assert_eq!(
+        ids(
+            &e,
+            &run(&e, Rule::Greedy, Some(Sat::Card), Completion::None)
+        ),
         ["library", "park", "playground", "gym"]
     );
     assert_eq!(
@@ -174,7 +237,11 @@ fn w3_equalshares_net_example_2_exact_payments() {
     assert_eq!(ids(&e, &o), ["gym", "park", "playground"]);
     assert_eq!(o.total_cost, money(850, 1));
     match &o.projects[idx(&e, "park")].explanation {
-        Explanation::MesSelected { round, rho, payments } => {
+        Explanation::MesSelected {
+            round,
+            rho,
+            payments,
+        } => {
             assert_eq!(*round, 2);
             // ρ·cost = 17/70 · 250 = 425/7: the largest payment.
             assert_eq!(rho * money(250, 1), money(425, 7));
@@ -190,13 +257,29 @@ fn w3_equalshares_net_example_2_exact_payments() {
     let amounts: Vec<_> = pays.iter().map(|(_, m)| m.clone()).collect();
     assert_eq!(
         amounts,
-        vec![money(300, 7), money(300, 7), money(300, 7), money(425, 7), money(425, 7)]
+        vec![
+            money(300, 7),
+            money(300, 7),
+            money(300, 7),
+            money(425, 7),
+            money(425, 7)
+        ]
     );
-    for c in [Completion::Add1, Completion::Add1Utilitarian, Completion::Add1Pabulib] {
+    for c in [
+        Completion::Add1,
+        Completion::Add1Utilitarian,
+        Completion::Add1Pabulib,
+    ] {
         let o = run(&e, Rule::Mes, Some(Sat::Cost), c);
         assert_eq!(ids(&e, &o), ["gym", "park", "playground", "library"], "{c}");
     }
-    assert_eq!(ids(&e, &run(&e, Rule::Greedy, Some(Sat::Cost), Completion::None)), ["gym", "bike"]);
+    assert_eq!(
+        ids(
+            &e,
+            &run(&e, Rule::Greedy, Some(Sat::Cost), Completion::None)
+        ),
+        ["gym", "bike"]
+    );
 }
 
 #[test]
@@ -204,16 +287,52 @@ fn w4_three_way_tie_add1_and_phragmen_stop() {
     let e = w4();
     let o = run(&e, Rule::Mes, Some(Sat::Cost), Completion::None);
     assert_eq!(ids(&e, &o), ["p1"]);
-    assert_eq!(ids(&e, &run(&e, Rule::Mes, Some(Sat::Cost), Completion::Add1)), ["p1", "p3"]);
-    assert_eq!(ids(&e, &run(&e, Rule::Mes, Some(Sat::Cost), Completion::Add1Utilitarian)), ["p1", "p3", "p4"]);
-    assert_eq!(ids(&e, &run(&e, Rule::Mes, Some(Sat::Cost), Completion::Add1Pabulib)), ["p1", "p2"]);
-    assert_eq!(ids(&e, &run(&e, Rule::Greedy, Some(Sat::Cost), Completion::None)), ["p1", "p2"]);
-    assert_eq!(ids(&e, &run(&e, Rule::Greedy, Some(Sat::Card), Completion::None)), ["p3", "p1", "p4"]);
-    assert_eq!(ids(&e, &run(&e, Rule::Mes, Some(Sat::Card), Completion::None)), ["p3", "p2"]);
+    assert_eq!(
+        ids(&e, &run(&e, Rule::Mes, Some(Sat::Cost), Completion::Add1)),
+        ["p1", "p3"]
+    );
+    assert_eq!(
+        ids(
+            &e,
+            &run(&e, Rule::Mes, Some(Sat::Cost), Completion::Add1Utilitarian)
+        ),
+        ["p1", "p3", "p4"]
+    );
+    assert_eq!(
+        ids(
+            &e,
+            &run(&e, Rule::Mes, Some(Sat::Cost), Completion::Add1Pabulib)
+        ),
+        ["p1", "p2"]
+    );
+    assert_eq!(
+        ids(
+            &e,
+            &run(&e, Rule::Greedy, Some(Sat::Cost), Completion::None)
+        ),
+        ["p1", "p2"]
+    );
+    assert_eq!(
+        ids(
+            &e,
+            &run(&e, Rule::Greedy, Some(Sat::Card), Completion::None)
+        ),
+        ["p3", "p1", "p4"]
+    );
+    assert_eq!(
+        ids(&e, &run(&e, Rule::Mes, Some(Sat::Card), Completion::None)),
+        ["p3", "p2"]
+    );
     let o = run(&e, Rule::Phragmen, None, Completion::None);
     assert_eq!(ids(&e, &o), ["p2", "p3"]);
     match &o.projects[idx(&e, "p1")].explanation {
-        Explanation::PhragmenStopped { step, blocker, remaining, load, .. } => {
+        Explanation::PhragmenStopped {
+            step,
+            blocker,
+            remaining,
+            load,
+            ..
+        } => {
             assert_eq!((*step, blocker.as_str()), (3, "p1"));
             assert_eq!(remaining, &money(3, 1));
             assert_eq!(load, &Some(money(6, 1)));
@@ -241,9 +360,15 @@ fn w5_wieliczka_add1_pabulib_reproduces_the_official_outcome() {
     assert_eq!(o.total_cost, money(995_079, 1));
 
     let o = run(&e, Rule::Mes, Some(Sat::Cost), Completion::None);
-    assert_eq!((o.winners.len(), o.total_cost.clone()), (21, money(450_548, 1)));
+    assert_eq!(
+        (o.winners.len(), o.total_cost.clone()),
+        (21, money(450_548, 1))
+    );
     let o = run(&e, Rule::Mes, Some(Sat::Cost), Completion::Add1);
-    assert_eq!((o.winners.len(), o.total_cost.clone()), (31, money(984_579, 1)));
+    assert_eq!(
+        (o.winners.len(), o.total_cost.clone()),
+        (31, money(984_579, 1))
+    );
     assert_eq!(o.final_voter_budget, Some(money(993_950, 3293)));
 }
 
@@ -251,7 +376,16 @@ fn w5_wieliczka_add1_pabulib_reproduces_the_official_outcome() {
 fn errors_name_the_problem() {
     let e = w1();
     let err = |rule, sat, completion| -> CountError {
-        count(&e, &CountSpec { rule, sat, completion }, &mut |_| {}).unwrap_err()
+        count(
+            &e,
+            &CountSpec {
+                rule,
+                sat,
+                completion,
+            },
+            &mut |_| {},
+        )
+        .unwrap_err()
     };
     assert_eq!(
         err(Rule::Mes, Some(Sat::Borda), Completion::None).to_string(),
@@ -267,11 +401,18 @@ fn errors_name_the_problem() {
     .unwrap();
     let e2 = count(
         &cumulative,
-        &CountSpec { rule: Rule::Phragmen, sat: None, completion: Completion::None },
+        &CountSpec {
+            rule: Rule::Phragmen,
+            sat: None,
+            completion: Completion::None,
+        },
         &mut |_| {},
     )
     .unwrap_err();
-    assert_eq!(e2.to_string(), "Phragmén needs approval or choose-1 ballots; this file is cumulative");
+    assert_eq!(
+        e2.to_string(),
+        "Phragmén needs approval or choose-1 ballots; this file is cumulative"
+    );
     assert!("bogus".parse::<Rule>().is_err());
     assert!("add2".parse::<Completion>().is_err());
     assert!("votes".parse::<Sat>().is_err());

@@ -64,7 +64,8 @@ pub(crate) async fn record<B: Serialize, A: Serialize>(
         .bind(before)
         .bind(after)
         .execute(c)
-        .await)?;
+        .await
+        .map(|r| r.rows_affected()))?;
     Ok(())
 }
 

@@ -30,7 +30,8 @@ pub async fn record_failure(db: &Db, email: &str, ip: Option<&str>, now_us: i64)
         .bind(ip)
         .bind(now_us)
         .execute(p)
-        .await)?;
+        .await
+        .map(|r| r.rows_affected()))?;
     Ok(())
 }
 
@@ -51,7 +52,7 @@ pub async fn recent_failures(db: &Db, email: &str, ip: Option<&str>, now_us: i64
 
 /// Forgets the failures of `email` after a successful sign-in.
 pub async fn clear(db: &Db, email: &str) -> Result<(), StoreError> {
-    on_db!(db, p => sqlx::query("DELETE FROM login_failures WHERE email = $1").bind(key(email)).execute(p).await)?;
+    on_db!(db, p => sqlx::query("DELETE FROM login_failures WHERE email = $1").bind(key(email)).execute(p).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
 
@@ -60,6 +61,7 @@ pub async fn prune(db: &Db, now_us: i64) -> Result<u64, StoreError> {
     let done = on_db!(db, p => sqlx::query("DELETE FROM login_failures WHERE at <= $1")
         .bind(throttle::window_start(now_us))
         .execute(p)
-        .await)?;
-    Ok(done.rows_affected())
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(done)
 }

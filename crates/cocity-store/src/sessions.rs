@@ -77,7 +77,8 @@ pub async fn create(db: &Db, user: UserId, now_us: i64, expires_at: i64) -> Resu
         .bind(now_us)
         .bind(expires_at)
         .execute(c)
-        .await)
+        .await
+        .map(|r| r.rows_affected()))
     .map_err(crate::error::constraint_on("user"))?;
     record(&mut tx, &ctx, Change {
         municipality: None,
@@ -170,8 +171,9 @@ pub async fn delete_for_user(db: &Db, user: UserId, keep: Option<&SessionToken>)
         .bind(user.0)
         .bind(keep)
         .execute(p)
-        .await)?;
-    Ok(done.rows_affected())
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(done)
 }
 
 /// Removes sessions expired at `now_us` (housekeeping; expired sessions never match anyway).
@@ -179,6 +181,7 @@ pub async fn delete_expired(db: &Db, now_us: i64) -> Result<u64, StoreError> {
     let done = on_db!(db, p => sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
         .bind(now_us)
         .execute(p)
-        .await)?;
-    Ok(done.rows_affected())
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(done)
 }

@@ -19,7 +19,7 @@ use cocity_domain::{ActorId, MunicipalityId, Principal, Role, RoleGrant};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-use sqlx::{ConnectOptions, Connection, PgConnection};
+use sqlx::{ConnectOptions, Connection};
 use std::str::FromStr;
 use std::sync::atomic::AtomicU64;
 use std::sync::Arc;

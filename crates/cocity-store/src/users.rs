@@ -112,8 +112,9 @@ pub async fn set_password(db: &Db, ctx: &AuditContext, id: UserId, hash: &Passwo
         .bind(id.0)
         .bind(hash.as_str())
         .execute(c)
-        .await)?;
-    if done.rows_affected() == 0 {
+        .await
+        .map(|r| r.rows_affected()))?;
+    if done == 0 {
         return Err(StoreError::NotFound);
     }
     let note = serde_json::json!({ "password": "changed" });
@@ -141,7 +142,8 @@ pub async fn set_language(db: &Db, ctx: &AuditContext, id: UserId, language: Lan
         .bind(id.0)
         .bind(language.as_str())
         .execute(c)
-        .await)?;
+        .await
+        .map(|r| r.rows_affected()))?;
     record(&mut tx, ctx, Change {
         municipality: None,
         action: actions::USER_SET_LANGUAGE,

@@ -298,26 +298,20 @@ async fn finish(
     api: bool,
     response: Response,
 ) -> Response {
-    let failure = if let Some(RenderFailure(f)) = response.extensions().get::<RenderFailure>() {
-        Some(f.clone())
-    } else if response.status().is_client_error() {
+    let plain_client_error = response.status().is_client_error() && {
         let content_type = response
             .headers()
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_owned();
-        if content_type.starts_with("text/html")
-            || content_type.starts_with(crate::errors::PROBLEM_JSON)
-        {
-            None
-        } else {
-            Some(failure_from_plain(response).await)
-        }
-    } else {
-        None
+            .unwrap_or("");
+        !(content_type.starts_with("text/html")
+            || content_type.starts_with(crate::errors::PROBLEM_JSON))
     };
-    let Some(failure) = failure else {
+    let failure = if let Some(RenderFailure(f)) = response.extensions().get::<RenderFailure>() {
+        f.clone()
+    } else if plain_client_error {
+        failure_from_plain(response).await
+    } else {
         return response;
     };
     if !api && failure == Failure::Refused(Refusal::NotSignedIn) && context.signed_in.is_none() {

@@ -9,7 +9,9 @@ use axum::response::Response;
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
 font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
 
-const HEADERS: &[(HeaderName, &str)] = &[
+/// The fixed headers. A function, not a constant: `HeaderName` holds interior mutability.
+fn fixed_headers() -> [(HeaderName, &'static str); 6] {
+    [
     (header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY),
     (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
     (header::X_FRAME_OPTIONS, "DENY"),
@@ -22,13 +24,14 @@ const HEADERS: &[(HeaderName, &str)] = &[
         HeaderName::from_static("permissions-policy"),
         "camera=(), microphone=(), geolocation=()",
     ),
-];
+    ]
+}
 
 pub async fn security_headers(request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
-    for (name, value) in HEADERS {
-        headers.insert(name.clone(), HeaderValue::from_static(value));
+    for (name, value) in fixed_headers() {
+        headers.insert(name, HeaderValue::from_static(value));
     }
     // Pages show per-visitor data (the CSRF token, the signed-in name): never cache them
     // in shared caches. Static assets set their own policy.

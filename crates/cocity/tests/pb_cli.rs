@@ -1,5 +1,8 @@
 //! `cocity pb ...` end to end: the built binary on the real Pabulib files of the shared data set.
 
+// A test fails loudly on anything unexpected, helpers included.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

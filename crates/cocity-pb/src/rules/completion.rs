@@ -19,10 +19,7 @@ pub(crate) fn count_mes(
     let chosen: Option<Run> = if n == 0 {
         None
     } else {
-        let b0 = ctx
-            .budget
-            .div(&Q::int(n as i128))
-            .unwrap_or(Q::ZERO);
+        let b0 = ctx.budget.div(&Q::int(n as i128)).unwrap_or(Q::ZERO);
         let mut step = |b: &Q, runs: &mut usize| {
             *runs += 1;
             progress(Progress {
@@ -183,11 +180,14 @@ fn is_exhaustive_over_candidates(ctx: &Ctx<'_>, setup: &Setup, run: &Run) -> boo
         }
     }
     let left = ctx.budget.sub(&run.cost);
-    !(0..setup.n_cands()).any(|ci| !bought.get(ci).copied().unwrap_or(true) && setup.cand_cost(ci) <= &left)
+    !(0..setup.n_cands())
+        .any(|ci| !bought.get(ci).copied().unwrap_or(true) && setup.cand_cost(ci) <= &left)
 }
 
 /// The largest integer ≤ q.
 fn floor(q: &Q) -> Q {
     let big = q.to_big();
-    Q::from_big(num_rational::BigRational::from_integer(big.floor().to_integer()))
+    Q::from_big(num_rational::BigRational::from_integer(
+        big.floor().to_integer(),
+    ))
 }

@@ -62,11 +62,12 @@ impl Setup {
             let m = sp.mult.get(g).copied().unwrap_or(0);
             for &(p, u) in sp.items(g) {
                 let u = sp.util(u);
-                if u.is_positive() {
-                    if let (Some(t), Some(c)) = (total.get_mut(p as usize), count.get_mut(p as usize)) {
-                        *t = t.add(&u.mul_int(m));
-                        *c += 1;
-                    }
+                if u.is_positive()
+                    && let (Some(t), Some(c)) =
+                        (total.get_mut(p as usize), count.get_mut(p as usize))
+                {
+                    *t = t.add(&u.mul_int(m));
+                    *c += 1;
                 }
             }
         }
@@ -110,7 +111,9 @@ impl Setup {
                 if ci >= cands.len() || !sp.util(u).is_positive() {
                     continue;
                 }
-                let Some(ids) = local.get_mut(ci) else { continue };
+                let Some(ids) = local.get_mut(ci) else {
+                    continue;
+                };
                 let k = match ids.iter().position(|&x| x == u) {
                     Some(k) => k,
                     None => {
@@ -652,7 +655,10 @@ fn pay(setup: &Setup, sp: &SatProfile, st: &mut State, ci: usize, ev: &Eval) -> 
             continue;
         }
         let known = if uniform {
-            dense.get(cls as usize).copied().filter(|&i| i != usize::MAX)
+            dense
+                .get(cls as usize)
+                .copied()
+                .filter(|&i| i != usize::MAX)
         } else {
             memo.get(&(cls, u)).copied()
         };
@@ -741,10 +747,10 @@ pub(crate) fn replay_payments(
             let Some(b) = money.get_mut(g) else { continue };
             let payment = b.min_ref(&rho.mul(util)).clone();
             *b = b.sub(&payment);
-            if k == round {
-                if let Some(slot) = paid_in_round.get_mut(g) {
-                    *slot = Some(payment);
-                }
+            if k == round
+                && let Some(slot) = paid_in_round.get_mut(g)
+            {
+                *slot = Some(payment);
             }
         }
     }

@@ -318,10 +318,10 @@ impl<'a> Ctx<'a> {
                 if let Some(t) = total.get_mut(p as usize) {
                     *t = t.add(&u.mul_int(m));
                 }
-                if u.is_positive() {
-                    if let Some(s) = support.get_mut(p as usize) {
-                        *s += m;
-                    }
+                if u.is_positive()
+                    && let Some(s) = support.get_mut(p as usize)
+                {
+                    *s += m;
                 }
             }
         }

@@ -30,7 +30,9 @@ pub(crate) fn count(ctx: &Ctx<'_>) -> Partial {
     for g in 0..sp.n_groups() {
         let m = sp.mult.get(g).copied().unwrap_or(0);
         for &(p, _) in sp.items(g) {
-            if let (Some(s), Some(list)) = (score.get_mut(p as usize), groups_of.get_mut(p as usize)) {
+            if let (Some(s), Some(list)) =
+                (score.get_mut(p as usize), groups_of.get_mut(p as usize))
+            {
                 *s += m;
                 list.push(g as u32);
             }
@@ -63,13 +65,13 @@ pub(crate) fn count(ctx: &Ctx<'_>) -> Partial {
     let mut order: Vec<usize> = Vec::new();
     let mut explanations: Vec<Option<Explanation>> = vec![None; n];
     for p in 0..n {
-        if ctx.cost(p) > &ctx.budget {
-            if let Some(e) = explanations.get_mut(p) {
-                *e = Some(Explanation::PhragmenOverBudget {
-                    cost: ctx.cost(p).to_big(),
-                    budget: ctx.budget.to_big(),
-                });
-            }
+        if ctx.cost(p) > &ctx.budget
+            && let Some(e) = explanations.get_mut(p)
+        {
+            *e = Some(Explanation::PhragmenOverBudget {
+                cost: ctx.cost(p).to_big(),
+                budget: ctx.budget.to_big(),
+            });
         }
     }
     while !cands.is_empty() {
@@ -95,7 +97,9 @@ pub(crate) fn count(ctx: &Ctx<'_>) -> Partial {
         } else {
             let near: Vec<usize> = approx
                 .iter()
-                .filter(|(_, t)| !best_f.is_finite() || *t <= best_f + NEAR * best_f.abs() || !t.is_finite())
+                .filter(|(_, t)| {
+                    !best_f.is_finite() || *t <= best_f + NEAR * best_f.abs() || !t.is_finite()
+                })
                 .map(|(p, _)| *p)
                 .collect();
             let mut best: Option<Q> = None;
@@ -154,7 +158,9 @@ pub(crate) fn count(ctx: &Ctx<'_>) -> Partial {
             }
             for &g in groups_of.get(pick).map(Vec::as_slice).unwrap_or(&[]) {
                 let m = sp.mult.get(g as usize).copied().unwrap_or(0);
-                let Some(lv) = group_level.get_mut(g as usize) else { continue };
+                let Some(lv) = group_level.get_mut(g as usize) else {
+                    continue;
+                };
                 let old = *lv;
                 *lv = k;
                 for &(q, _) in sp.items(g as usize) {

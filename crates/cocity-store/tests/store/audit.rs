@@ -54,6 +54,7 @@ async fn every_write_produces_exactly_one_audit_row_with_before_and_after() {
     let s = step!("user.login", false, true, sessions::create(&db, officer.user.id, NOW_US + 12, NOW_US + 99));
     step!("user.logout", false, false, sessions::delete(&db, &s.token, NOW_US + 13));
     assert_eq!(expected.len(), 13);
+    assert_eq!(audit_rows(&db).await.len(), seen, "the audit log holds exactly the rows of the steps");
 
     // The actor update's before and after are the actor as JSON.
     let update = audit::for_entity(&db, Some(torino.id), "actor", actor.id.0).await.unwrap();

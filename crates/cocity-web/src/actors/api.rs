@@ -93,8 +93,9 @@ async fn create_actor(
 async fn get_actor(
     State(state): State<AppState>,
     m: Municipality,
-    Path((_, id)): Path<(String, String)>,
+    Path(slug_and_id): Path<(String, String)>,
 ) -> Result<Json<ActorDetailJson>, ApiError> {
+    let (_, id) = slug_and_id;
     let id = service::parse_id(&id)?;
     let detail = service::detail(&state, &m, id).await?;
     Ok(Json(ActorDetailJson {
@@ -122,9 +123,10 @@ async fn replace_actor(
     State(state): State<AppState>,
     m: Municipality,
     user: MaybeUser,
-    Path((_, id)): Path<(String, String)>,
+    Path(slug_and_id): Path<(String, String)>,
     Json(body): Json<ActorWrite>,
 ) -> Result<Json<ActorJson>, ApiError> {
+    let (_, id) = slug_and_id;
     let id = service::parse_id(&id)?;
     let actor = service::update(&state, &m, user.signed_in(), id, &body.to_input()).await?;
     Ok(Json(ActorJson::from(&actor)))
@@ -149,9 +151,10 @@ async fn patch_actor(
     State(state): State<AppState>,
     m: Municipality,
     user: MaybeUser,
-    Path((_, id)): Path<(String, String)>,
+    Path(slug_and_id): Path<(String, String)>,
     Json(body): Json<ActorPatch>,
 ) -> Result<Json<ActorJson>, ApiError> {
+    let (_, id) = slug_and_id;
     let id = service::parse_id(&id)?;
     // Refuse before reading the actor's fields, so a refused caller learns nothing more.
     let current = service::get(&state, &m, id).await?;
@@ -178,8 +181,9 @@ async fn archive_actor(
     State(state): State<AppState>,
     m: Municipality,
     user: MaybeUser,
-    Path((_, id)): Path<(String, String)>,
+    Path(slug_and_id): Path<(String, String)>,
 ) -> Result<Json<ActorJson>, ApiError> {
+    let (_, id) = slug_and_id;
     let id = service::parse_id(&id)?;
     let actor = service::archive(&state, &m, user.signed_in(), id).await?;
     Ok(Json(ActorJson::from(&actor)))
@@ -199,8 +203,9 @@ async fn archive_actor(
 async fn list_relations(
     State(state): State<AppState>,
     m: Municipality,
-    Path((_, id)): Path<(String, String)>,
+    Path(slug_and_id): Path<(String, String)>,
 ) -> Result<Json<Vec<RelationViewJson>>, ApiError> {
+    let (_, id) = slug_and_id;
     let id = service::parse_id(&id)?;
     let detail = service::detail(&state, &m, id).await?;
     Ok(Json(detail.relations.iter().map(|r| RelationViewJson::new(id, r)).collect()))
@@ -225,9 +230,10 @@ async fn add_relation(
     State(state): State<AppState>,
     m: Municipality,
     user: MaybeUser,
-    Path((_, id)): Path<(String, String)>,
+    Path(slug_and_id): Path<(String, String)>,
     Json(body): Json<RelationWrite>,
 ) -> Result<Response, ApiError> {
+    let (_, id) = slug_and_id;
     let id = service::parse_id(&id)?;
     let input = RelationInput {
         other_actor: body.other_actor.to_string(),

@@ -8,6 +8,9 @@ use cocity_domain::actors::{
 };
 use cocity_domain::pagination::{PageRequest, Paged};
 use cocity_domain::{ActorId, FieldErrors, Principal};
+use cocity_store::AuditContext;
+use cocity_store::actors::ActorListItem;
+use cocity_store::relations::RelationView;
 
 use super::json::ActorListQuery;
 use crate::clock::now_micros;

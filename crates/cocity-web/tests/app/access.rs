@@ -11,7 +11,6 @@ enum Body {
     ActorForm,
     RelationForm,
     MunicipalityForm,
-    PasswordForm,
     Csv,
     ActorJson,
     PatchJson,
@@ -46,11 +45,6 @@ async fn call(b: &Browser, e: &Endpoint, other_actor: i64) -> reqwest::Response 
         ]),
         Body::RelationForm => req.form(&[("other_actor", other.as_str()), ("kind", "member_of")]),
         Body::MunicipalityForm => req.form(&[("slug", "intrusa"), ("name", "Intrusa")]),
-        Body::PasswordForm => req.form(&[
-            ("current_password", PASSWORD),
-            ("password", "a brand new password"),
-            ("password_confirmation", "a brand new password"),
-        ]),
         Body::Csv => req.multipart(
             reqwest::multipart::Form::new().part(
                 "file",

@@ -16,7 +16,7 @@ async fn the_installation_admin_creates_municipalities_with_checked_slugs() {
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let body = r.text().await.unwrap();
     assert!(
-        body.contains("L'identificativo deve avere da 2 a 40 caratteri")
+        body.contains("identificativo deve avere da 2 a 40 caratteri")
             && body.contains("Indica il nome del comune.")
     );
     assert!(body.contains("value=\"Reggio Emilia\""));

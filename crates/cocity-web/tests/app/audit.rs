@@ -51,7 +51,7 @@ async fn changes_appear_in_the_audit_log_with_filters_and_csv() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         bad.contains("Data non valida")
-            && bad.contains("L'ID utente deve essere un numero intero positivo.")
+            && bad.contains("ID utente deve essere un numero intero positivo.")
     );
     assert!(bad.contains("value=\"2024-02-30\""), "input kept");
 

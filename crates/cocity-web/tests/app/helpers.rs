@@ -221,7 +221,6 @@ impl Browser {
 pub struct World {
     pub app: TestApp,
     pub torino: Municipality,
-    pub bologna: Municipality,
     /// An actor of Turin, represented by `rep@torino.it`.
     pub torino_actor: Actor,
     /// Another actor of Turin, not represented by anyone.
@@ -278,7 +277,7 @@ impl World {
         World {
             app,
             torino,
-            bologna,
+
             torino_actor,
             torino_other,
             bologna_actor,

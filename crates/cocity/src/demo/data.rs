@@ -11,9 +11,9 @@
 use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 
+use cocity_domain::FieldErrors;
 use cocity_domain::actors::{ActorDraft, ActorInput, RelationKind};
 use cocity_domain::municipalities::{MunicipalityDraft, MunicipalityInput};
-use cocity_domain::FieldErrors;
 use cocity_domain::time::IsoDate;
 use serde::Deserialize;
 
@@ -127,7 +127,11 @@ pub struct DataError(pub Vec<String>);
 
 impl fmt::Display for DataError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "demo data file crates/cocity/src/demo/data/actors.json is invalid: {}", self.0.join("; "))
+        write!(
+            f,
+            "demo data file crates/cocity/src/demo/data/actors.json is invalid: {}",
+            self.0.join("; ")
+        )
     }
 }
 
@@ -140,11 +144,14 @@ pub fn load() -> Result<Vec<DemoMunicipality>, DataError> {
 
 /// Parses and validates a data file's text (the compiled-in one, or one a test builds).
 pub fn parse(text: &str) -> Result<Vec<DemoMunicipality>, DataError> {
-    let data: DemoData =
-        serde_json::from_str(text).map_err(|e| DataError(vec![format!("not the expected JSON: {e}")]))?;
+    let data: DemoData = serde_json::from_str(text)
+        .map_err(|e| DataError(vec![format!("not the expected JSON: {e}")]))?;
     let mut problems = Vec::new();
     if data.schema != SCHEMA {
-        problems.push(format!("schema is {:?}, this loader reads {SCHEMA:?}", data.schema));
+        problems.push(format!(
+            "schema is {:?}, this loader reads {SCHEMA:?}",
+            data.schema
+        ));
     }
     let mut slugs = HashSet::new();
     let mut out = Vec::with_capacity(data.municipalities.len());
@@ -156,7 +163,11 @@ pub fn parse(text: &str) -> Result<Vec<DemoMunicipality>, DataError> {
             out.push(valid);
         }
     }
-    if problems.is_empty() { Ok(out) } else { Err(DataError(problems)) }
+    if problems.is_empty() {
+        Ok(out)
+    } else {
+        Err(DataError(problems))
+    }
 }
 
 fn municipality(
@@ -165,9 +176,17 @@ fn municipality(
     problems: &mut Vec<String>,
 ) -> Option<DemoMunicipality> {
     let here = |what: String| format!("{}: {what}", m.slug);
-    let draft = MunicipalityDraft::parse(&MunicipalityInput { slug: m.slug.clone(), name: m.name.clone() })
-        .map_err(|e| problems.push(here(format!("municipality fields invalid: {}", describe(&e)))))
-        .ok();
+    let draft = MunicipalityDraft::parse(&MunicipalityInput {
+        slug: m.slug.clone(),
+        name: m.name.clone(),
+    })
+    .map_err(|e| {
+        problems.push(here(format!(
+            "municipality fields invalid: {}",
+            describe(&e)
+        )))
+    })
+    .ok();
     if m.name_en.trim().is_empty() {
         problems.push(here("name_en is empty".into()));
     }
@@ -204,7 +223,10 @@ fn municipality(
             ..ActorInput::default()
         };
         match ActorDraft::parse(&input) {
-            Ok(draft) => actors.push(DemoActor { key: a.key.clone(), draft }),
+            Ok(draft) => actors.push(DemoActor {
+                key: a.key.clone(),
+                draft,
+            }),
             Err(e) => problems.push(at(format!("fields invalid: {}", describe(&e)))),
         }
     }
@@ -224,14 +246,27 @@ fn municipality(
         if from.is_some() && from == to {
             problems.push(at("an actor cannot relate to itself".into()));
         }
-        let kind = r.kind.parse::<RelationKind>().map_err(|e| problems.push(at(e.to_string()))).ok();
+        let kind = r
+            .kind
+            .parse::<RelationKind>()
+            .map_err(|e| problems.push(at(e.to_string())))
+            .ok();
         let date = |d: &Option<String>, field: &str| -> Result<Option<IsoDate>, String> {
             d.as_deref()
-                .map(|s| IsoDate::parse(s).map_err(|_| at(format!("{field} {s:?} is not a YYYY-MM-DD date"))))
+                .map(|s| {
+                    IsoDate::parse(s)
+                        .map_err(|_| at(format!("{field} {s:?} is not a YYYY-MM-DD date")))
+                })
                 .transpose()
         };
-        let start_date = date(&r.start_date, "start_date").map_err(|e| problems.push(e)).ok().flatten();
-        let end_date = date(&r.end_date, "end_date").map_err(|e| problems.push(e)).ok().flatten();
+        let start_date = date(&r.start_date, "start_date")
+            .map_err(|e| problems.push(e))
+            .ok()
+            .flatten();
+        let end_date = date(&r.end_date, "end_date")
+            .map_err(|e| problems.push(e))
+            .ok()
+            .flatten();
         if let (Some(s), Some(e)) = (start_date, end_date)
             && e < s
         {
@@ -243,14 +278,24 @@ fn municipality(
             problems.push(at(format!("start_year {y} is not a four-digit year")));
         }
         if let (Some(from), Some(to), Some(kind)) = (from, to, kind) {
-            relations.push(DemoRelation { from, kind, to, start_date, end_date });
+            relations.push(DemoRelation {
+                from,
+                kind,
+                to,
+                start_date,
+                end_date,
+            });
         }
     }
 
     if actors.len() != m.actors.len() {
         return None;
     }
-    draft.map(|draft| DemoMunicipality { draft, actors, relations })
+    draft.map(|draft| DemoMunicipality {
+        draft,
+        actors,
+        relations,
+    })
 }
 
 fn check_sources(
@@ -264,10 +309,16 @@ fn check_sources(
     }
     for s in sources {
         if !documents.contains_key(&s.document) {
-            problems.push(at(format!("source names unknown document {:?}", s.document)));
+            problems.push(at(format!(
+                "source names unknown document {:?}",
+                s.document
+            )));
         }
         if s.quote.trim().is_empty() || s.section.trim().is_empty() {
-            problems.push(at(format!("source in document {:?} lacks a quote or a section", s.document)));
+            problems.push(at(format!(
+                "source in document {:?} lacks a quote or a section",
+                s.document
+            )));
         }
     }
 }

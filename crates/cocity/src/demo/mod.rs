@@ -149,7 +149,10 @@ impl fmt::Display for DemoLogins {
             }
             write!(f, " {} / {}", l.email, l.password)?;
             if !l.created_now {
-                write!(f, " (account existed already; its password may have been changed)")?;
+                write!(
+                    f,
+                    " (account existed already; its password may have been changed)"
+                )?;
             }
             writeln!(f)?;
         }
@@ -165,7 +168,10 @@ pub enum DemoError {
     #[error("loading the demo data into the database failed while {doing}: {source}")]
     Store { doing: String, source: StoreError },
     #[error("hashing the password of demo account {email} failed: {source}")]
-    Password { email: &'static str, source: HashError },
+    Password {
+        email: &'static str,
+        source: HashError,
+    },
     #[error("demo account {email} is invalid: {reason}")]
     Account { email: &'static str, reason: String },
 }
@@ -226,7 +232,11 @@ async fn seed_municipality(
     for a in &m.actors {
         let actor = cocity_store::actors::create(db, &ctx, municipality.id, &a.draft)
             .await
-            .map_err(store(format!("creating actor {:?} in {slug}", a.draft.name.as_str())))?;
+            .map_err(store(format!(
+                "creating actor {:?} (data key {}) in {slug}",
+                a.draft.name.as_str(),
+                a.key
+            )))?;
         ids.push(actor.id);
         created.actors += 1;
     }
@@ -235,10 +245,19 @@ async fn seed_municipality(
             // data::parse only builds relations between actors it validated.
             continue;
         };
-        let draft = RelationDraft { from, to, kind: r.kind, start_date: r.start_date, end_date: r.end_date };
+        let draft = RelationDraft {
+            from,
+            to,
+            kind: r.kind,
+            start_date: r.start_date,
+            end_date: r.end_date,
+        };
         cocity_store::relations::add(db, &ctx, municipality.id, &draft)
             .await
-            .map_err(store(format!("creating relation {} {} {} in {slug}", from, r.kind, to)))?;
+            .map_err(store(format!(
+                "creating relation {} {} {} in {slug}",
+                from, r.kind, to
+            )))?;
         created.relations += 1;
     }
     Ok(())
@@ -246,7 +265,10 @@ async fn seed_municipality(
 
 /// Creates the account and its role unless the email exists; true when it created it.
 async fn seed_user(db: &Db, now_us: i64, u: &DemoUser) -> Result<bool, DemoError> {
-    let invalid = |reason: &str| DemoError::Account { email: u.email, reason: reason.to_owned() };
+    let invalid = |reason: &str| DemoError::Account {
+        email: u.email,
+        reason: reason.to_owned(),
+    };
     let email = Email::parse(u.email).map_err(invalid)?;
     if cocity_store::users::by_email(db, &email)
         .await
@@ -264,7 +286,10 @@ async fn seed_user(db: &Db, now_us: i64, u: &DemoUser) -> Result<bool, DemoError
     let new = NewUser {
         email,
         display_name: DisplayName::parse(u.display_name).map_err(invalid)?,
-        password_hash: password::hash(&password).map_err(|source| DemoError::Password { email: u.email, source })?,
+        password_hash: password::hash(&password).map_err(|source| DemoError::Password {
+            email: u.email,
+            source,
+        })?,
         language: Language::It,
         is_installation_admin: u.role == DemoRole::InstallationAdmin,
     };
@@ -281,7 +306,10 @@ async fn seed_user(db: &Db, now_us: i64, u: &DemoUser) -> Result<bool, DemoError
 }
 
 async fn role_grant(db: &Db, u: &DemoUser, role: Role, slug: &str) -> Result<RoleGrant, DemoError> {
-    let invalid = |reason: String| DemoError::Account { email: u.email, reason };
+    let invalid = |reason: String| DemoError::Account {
+        email: u.email,
+        reason,
+    };
     let municipality = cocity_store::municipalities::by_slug(db, slug)
         .await
         .map_err(store(format!("looking up municipality {slug}")))?
@@ -299,7 +327,11 @@ async fn role_grant(db: &Db, u: &DemoUser, role: Role, slug: &str) -> Result<Rol
 
 /// The actor of `municipality` with this name (archived ones included: a representative
 /// of an archived actor still exists).
-async fn actor_named(db: &Db, municipality: MunicipalityId, name: &str) -> Result<Option<ActorId>, DemoError> {
+async fn actor_named(
+    db: &Db,
+    municipality: MunicipalityId,
+    name: &str,
+) -> Result<Option<ActorId>, DemoError> {
     let actor = cocity_store::actors::by_name(db, municipality, name)
         .await
         .map_err(store(format!("looking up actor {name:?}")))?;

@@ -3,11 +3,16 @@ use super::*;
 use cocity_domain::actors::{ActorKind, Level, RelationKind, Sector};
 
 fn municipality<'a>(all: &'a [data::DemoMunicipality], slug: &str) -> &'a data::DemoMunicipality {
-    all.iter().find(|m| m.draft.slug.as_str() == slug).unwrap_or_else(|| panic!("no municipality {slug}"))
+    all.iter()
+        .find(|m| m.draft.slug.as_str() == slug)
+        .unwrap_or_else(|| panic!("no municipality {slug}"))
 }
 
 fn actor<'a>(m: &'a data::DemoMunicipality, name: &str) -> &'a data::DemoActor {
-    m.actors.iter().find(|a| a.draft.name.as_str() == name).unwrap_or_else(|| panic!("no actor {name}"))
+    m.actors
+        .iter()
+        .find(|a| a.draft.name.as_str() == name)
+        .unwrap_or_else(|| panic!("no actor {name}"))
 }
 
 #[test]
@@ -32,15 +37,25 @@ fn the_data_set_holds_the_three_cities_and_their_named_actors() {
         actor(torino, name);
     }
     let bologna = municipality(&all, "bologna");
-    for name in ["Comune di Bologna", "Fondazione per l'Innovazione Urbana", "Labsus – Laboratorio per la sussidiarietà"] {
+    for name in [
+        "Comune di Bologna",
+        "Fondazione per l'Innovazione Urbana",
+        "Labsus – Laboratorio per la sussidiarietà",
+    ] {
         actor(bologna, name);
     }
     actor(municipality(&all, "milano"), "Politecnico di Milano");
 
     let fts = actor(torino, "Fondazione Torino Smart City");
-    assert_eq!((fts.draft.sector, fts.draft.level, fts.draft.kind), (Sector::ThirdSector, Level::Local, ActorKind::Foundation));
+    assert_eq!(
+        (fts.draft.sector, fts.draft.level, fts.draft.kind),
+        (Sector::ThirdSector, Level::Local, ActorKind::Foundation)
+    );
     let ec = actor(bologna, "European Commission");
-    assert_eq!((ec.draft.sector, ec.draft.level, ec.draft.kind), (Sector::Public, Level::European, ActorKind::EuInstitution));
+    assert_eq!(
+        (ec.draft.sector, ec.draft.level, ec.draft.kind),
+        (Sector::Public, Level::European, ActorKind::EuInstitution)
+    );
 }
 
 #[test]
@@ -48,13 +63,23 @@ fn the_data_set_covers_every_sector_and_level() {
     let all = data::load().unwrap();
     let actors = || all.iter().flat_map(|m| m.actors.iter());
     for s in Sector::ALL {
-        assert!(actors().any(|a| a.draft.sector == *s), "no demo actor in sector {s}");
+        assert!(
+            actors().any(|a| a.draft.sector == *s),
+            "no demo actor in sector {s}"
+        );
     }
     for l in Level::ALL {
-        assert!(actors().any(|a| a.draft.level == *l), "no demo actor at level {l}");
+        assert!(
+            actors().any(|a| a.draft.level == *l),
+            "no demo actor at level {l}"
+        );
     }
     for a in actors() {
-        assert!(a.draft.description.len() > 40, "{} has no real description", a.draft.name.as_str());
+        assert!(
+            a.draft.description.len() > 40,
+            "{} has no real description",
+            a.draft.name.as_str()
+        );
     }
 }
 
@@ -64,11 +89,26 @@ fn relations_read_as_the_documents_state_them() {
     let torino = municipality(&all, "torino");
     let key = |i: usize| torino.actors[i].key.as_str();
     let has = |from: &str, kind: RelationKind, to: &str| {
-        torino.relations.iter().any(|r| key(r.from) == from && r.kind == kind && key(r.to) == to)
+        torino
+            .relations
+            .iter()
+            .any(|r| key(r.from) == from && r.kind == kind && key(r.to) == to)
     };
-    assert!(has("fondazione-torino-smart-city", RelationKind::FoundedBy, "comune-torino"));
-    assert!(has("torino-smart-city-unit", RelationKind::UnitOf, "comune-torino"));
-    assert!(has("comune-torino", RelationKind::MemberOf, "torino-urban-lab"));
+    assert!(has(
+        "fondazione-torino-smart-city",
+        RelationKind::FoundedBy,
+        "comune-torino"
+    ));
+    assert!(has(
+        "torino-smart-city-unit",
+        RelationKind::UnitOf,
+        "comune-torino"
+    ));
+    assert!(has(
+        "comune-torino",
+        RelationKind::MemberOf,
+        "torino-urban-lab"
+    ));
     for m in &all {
         for r in &m.relations {
             assert_ne!(r.from, r.to);
@@ -111,8 +151,16 @@ fn refuses_unknown_vocabulary_and_missing_sources() {
     let bad = r#", {"key": "b", "name": "Labsus", "sector": "royal", "level": "local", "kind": "association",
         "description_en": "x", "description_it": "y", "sources": []}"#;
     let p = problems(&file(bad, ""));
-    assert!(p.iter().any(|e| e.contains("actor \"b\"") && e.contains("actor-sector-unknown")), "{p:?}");
-    assert!(p.iter().any(|e| e.contains("actor \"b\"") && e.contains("has no source")), "{p:?}");
+    assert!(
+        p.iter()
+            .any(|e| e.contains("actor \"b\"") && e.contains("actor-sector-unknown")),
+        "{p:?}"
+    );
+    assert!(
+        p.iter()
+            .any(|e| e.contains("actor \"b\"") && e.contains("has no source")),
+        "{p:?}"
+    );
 }
 
 #[test]
@@ -120,8 +168,14 @@ fn refuses_relations_to_unknown_actors_and_unknown_documents() {
     let rel = r#"{"from": "a", "kind": "unit_of", "to": "nobody",
         "sources": [{"document": "999", "where": "x", "quote": "y"}]}"#;
     let p = problems(&file("", rel));
-    assert!(p.iter().any(|e| e.contains("no actor with key \"nobody\"")), "{p:?}");
-    assert!(p.iter().any(|e| e.contains("unknown document \"999\"")), "{p:?}");
+    assert!(
+        p.iter().any(|e| e.contains("no actor with key \"nobody\"")),
+        "{p:?}"
+    );
+    assert!(
+        p.iter().any(|e| e.contains("unknown document \"999\"")),
+        "{p:?}"
+    );
 }
 
 #[test]
@@ -132,7 +186,10 @@ fn refuses_bad_dates_and_duplicate_names() {
         "sources": [{"document": "000", "where": "x", "quote": "y"}]}"#;
     let p = problems(&file(dup, rel));
     assert!(p.iter().any(|e| e.contains("appears twice")), "{p:?}");
-    assert!(p.iter().any(|e| e.contains("start_date \"2014-02-30\"")), "{p:?}");
+    assert!(
+        p.iter().any(|e| e.contains("start_date \"2014-02-30\"")),
+        "{p:?}"
+    );
 }
 
 #[test]
@@ -149,11 +206,25 @@ fn prints_a_login_per_role() {
                 created_now: true,
             })
             .collect(),
-        created: SeedCounts { municipalities: 3, actors: 40, relations: 14, users: 5 },
+        created: SeedCounts {
+            municipalities: 3,
+            actors: 40,
+            relations: 14,
+            users: 5,
+        },
     };
     let text = logins.to_string();
-    for role in ["citizen", "representative", "officer", "admin", "installation admin"] {
-        assert!(text.contains(&format!("  {role} ")), "no {role} line in:\n{text}");
+    for role in [
+        "citizen",
+        "representative",
+        "officer",
+        "admin",
+        "installation admin",
+    ] {
+        assert!(
+            text.contains(&format!("  {role} ")),
+            "no {role} line in:\n{text}"
+        );
     }
     assert!(text.contains("torino, for Fondazione Torino Smart City: fondazione@torino.cocity.example / demo-representative-2026"));
     assert!(text.contains("Demo data loaded: 3 municipalities"));
@@ -186,7 +257,15 @@ mod database {
         let relations: usize = set.iter().map(|m| m.relations.len()).sum();
 
         let first = seed(&t, NOW_US).await.unwrap();
-        assert_eq!(first.created, SeedCounts { municipalities: 3, actors, relations, users: DEMO_USERS.len() });
+        assert_eq!(
+            first.created,
+            SeedCounts {
+                municipalities: 3,
+                actors,
+                relations,
+                users: DEMO_USERS.len()
+            }
+        );
         assert!(first.logins.iter().all(|l| l.created_now));
         let after_first = counts(&t).await;
         assert_eq!(after_first.0.len(), 3);
@@ -204,47 +283,92 @@ mod database {
         let t = TestDb::new().await;
         seed(&t, NOW_US).await.unwrap();
         for m in data::load().unwrap() {
-            let stored = cocity_store::municipalities::by_slug(&t, m.draft.slug.as_str()).await.unwrap().unwrap();
+            let stored = cocity_store::municipalities::by_slug(&t, m.draft.slug.as_str())
+                .await
+                .unwrap()
+                .unwrap();
             assert_eq!(stored.name, m.draft.name);
-            let actors = cocity_store::actors::export_all(&t, stored.id, true).await.unwrap();
+            let actors = cocity_store::actors::export_all(&t, stored.id, true)
+                .await
+                .unwrap();
             assert_eq!(actors.len(), m.actors.len());
             for a in &m.actors {
                 let s = actors.iter().find(|s| s.name == a.draft.name).unwrap();
                 assert_eq!(s.draft(), a.draft, "{} differs once stored", a.key);
             }
-            let name_of = |id: ActorId| actors.iter().find(|a| a.id == id).map(|a| a.name.as_str().to_owned()).unwrap();
+            let name_of = |id: ActorId| {
+                actors
+                    .iter()
+                    .find(|a| a.id == id)
+                    .map(|a| a.name.as_str().to_owned())
+                    .unwrap()
+            };
             let mut expected: Vec<(String, RelationKind, String)> = m
                 .relations
                 .iter()
-                .map(|r| (m.actors[r.from].draft.name.as_str().to_owned(), r.kind, m.actors[r.to].draft.name.as_str().to_owned()))
+                .map(|r| {
+                    (
+                        m.actors[r.from].draft.name.as_str().to_owned(),
+                        r.kind,
+                        m.actors[r.to].draft.name.as_str().to_owned(),
+                    )
+                })
                 .collect();
-            let mut got: Vec<(String, RelationKind, String)> = cocity_store::relations::all(&t, stored.id)
-                .await
-                .unwrap()
-                .into_iter()
-                .map(|r| (name_of(r.from), r.kind, name_of(r.to)))
-                .collect();
+            let mut got: Vec<(String, RelationKind, String)> =
+                cocity_store::relations::all(&t, stored.id)
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .map(|r| (name_of(r.from), r.kind, name_of(r.to)))
+                    .collect();
             expected.sort();
             got.sort();
             assert_eq!(got, expected, "relations of {}", m.draft.slug);
         }
-        let torino = cocity_store::municipalities::by_slug(&t, "torino").await.unwrap().unwrap();
-        let fts = cocity_store::actors::by_name(&t, torino.id, "Fondazione Torino Smart City").await.unwrap().unwrap();
-        let comune = cocity_store::actors::by_name(&t, torino.id, "Comune di Torino").await.unwrap().unwrap();
+        let torino = cocity_store::municipalities::by_slug(&t, "torino")
+            .await
+            .unwrap()
+            .unwrap();
+        let fts = cocity_store::actors::by_name(&t, torino.id, "Fondazione Torino Smart City")
+            .await
+            .unwrap()
+            .unwrap();
+        let comune = cocity_store::actors::by_name(&t, torino.id, "Comune di Torino")
+            .await
+            .unwrap()
+            .unwrap();
         let rels = cocity_store::relations::all(&t, torino.id).await.unwrap();
-        assert!(rels.iter().any(|r| r.from == fts.id && r.kind == RelationKind::FoundedBy && r.to == comune.id));
+        assert!(
+            rels.iter().any(|r| r.from == fts.id
+                && r.kind == RelationKind::FoundedBy
+                && r.to == comune.id)
+        );
     }
 
     #[tokio::test]
     async fn demo_accounts_log_in_with_their_printed_passwords_and_hold_their_roles() {
         let t = TestDb::new().await;
         let logins = seed(&t, NOW_US).await.unwrap();
-        let torino = cocity_store::municipalities::by_slug(&t, "torino").await.unwrap().unwrap();
-        let fts = cocity_store::actors::by_name(&t, torino.id, "Fondazione Torino Smart City").await.unwrap().unwrap();
+        let torino = cocity_store::municipalities::by_slug(&t, "torino")
+            .await
+            .unwrap()
+            .unwrap();
+        let fts = cocity_store::actors::by_name(&t, torino.id, "Fondazione Torino Smart City")
+            .await
+            .unwrap()
+            .unwrap();
         for l in &logins.logins {
             let email = cocity_domain::accounts::Email::parse(l.email).unwrap();
-            let user = cocity_store::users::by_email(&t, &email).await.unwrap().unwrap();
-            assert!(password::verify(l.password, &user.password_hash), "{} does not log in with {}", l.email, l.password);
+            let user = cocity_store::users::by_email(&t, &email)
+                .await
+                .unwrap()
+                .unwrap();
+            assert!(
+                password::verify(l.password, &user.password_hash),
+                "{} does not log in with {}",
+                l.email,
+                l.password
+            );
             assert!(!password::verify("wrong-password", &user.password_hash));
             let roles = cocity_store::roles::for_user(&t, user.id).await.unwrap();
             match l.role {
@@ -255,7 +379,16 @@ mod database {
                 DemoRole::In(role) => {
                     assert!(!user.is_installation_admin);
                     let actor = (role == Role::Representative).then_some(fts.id);
-                    assert_eq!(roles, vec![RoleGrant { municipality: torino.id, role, actor }], "{}", l.email);
+                    assert_eq!(
+                        roles,
+                        vec![RoleGrant {
+                            municipality: torino.id,
+                            role,
+                            actor
+                        }],
+                        "{}",
+                        l.email
+                    );
                 }
             }
         }
@@ -264,12 +397,21 @@ mod database {
     #[tokio::test]
     async fn a_municipality_that_exists_already_is_left_as_it_is() {
         let t = TestDb::new().await;
-        MunicipalityBuilder::new("milano").name("Milano").create(&t).await;
+        MunicipalityBuilder::new("milano")
+            .name("Milano")
+            .create(&t)
+            .await;
         let logins = seed(&t, NOW_US).await.unwrap();
         assert_eq!(logins.created.municipalities, 2);
-        let milano = cocity_store::municipalities::by_slug(&t, "milano").await.unwrap().unwrap();
+        let milano = cocity_store::municipalities::by_slug(&t, "milano")
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(cocity_store::actors::count(&t, milano.id).await.unwrap(), 0);
-        let bologna = cocity_store::municipalities::by_slug(&t, "bologna").await.unwrap().unwrap();
+        let bologna = cocity_store::municipalities::by_slug(&t, "bologna")
+            .await
+            .unwrap()
+            .unwrap();
         assert!(cocity_store::actors::count(&t, bologna.id).await.unwrap() > 5);
     }
 }
