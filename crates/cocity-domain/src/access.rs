@@ -38,9 +38,17 @@ impl RoleGrant {
     ) -> Result<RoleGrant, &'static str> {
         match (role, actor) {
             (Role::Representative, None) => Err("role-needs-actor"),
-            (Role::Representative, Some(_)) => Ok(RoleGrant { municipality, role, actor }),
+            (Role::Representative, Some(_)) => Ok(RoleGrant {
+                municipality,
+                role,
+                actor,
+            }),
             (_, Some(_)) => Err("role-takes-no-actor"),
-            (_, None) => Ok(RoleGrant { municipality, role, actor }),
+            (_, None) => Ok(RoleGrant {
+                municipality,
+                role,
+                actor,
+            }),
         }
     }
 }
@@ -55,7 +63,9 @@ pub struct Principal {
 
 impl Principal {
     pub fn has_role(&self, municipality: MunicipalityId, role: Role) -> bool {
-        self.roles.iter().any(|g| g.municipality == municipality && g.role == role)
+        self.roles
+            .iter()
+            .any(|g| g.municipality == municipality && g.role == role)
     }
 
     /// Officer or admin of the municipality: the people who run its registry.
@@ -68,7 +78,10 @@ impl Principal {
     }
 
     /// The actors this user represents in the municipality.
-    pub fn represented_actors(&self, municipality: MunicipalityId) -> impl Iterator<Item = ActorId> + '_ {
+    pub fn represented_actors(
+        &self,
+        municipality: MunicipalityId,
+    ) -> impl Iterator<Item = ActorId> + '_ {
         self.roles
             .iter()
             .filter(move |g| g.municipality == municipality && g.role == Role::Representative)
@@ -141,9 +154,16 @@ pub fn signed_in(who: Option<&Principal>) -> Result<&Principal, Refusal> {
 }
 
 /// Officer or admin of `municipality`.
-pub fn require_staff(who: Option<&Principal>, municipality: MunicipalityId) -> Result<&Principal, Refusal> {
+pub fn require_staff(
+    who: Option<&Principal>,
+    municipality: MunicipalityId,
+) -> Result<&Principal, Refusal> {
     let p = signed_in(who)?;
-    if p.is_staff_of(municipality) { Ok(p) } else { Err(p.missing_role(municipality)) }
+    if p.is_staff_of(municipality) {
+        Ok(p)
+    } else {
+        Err(p.missing_role(municipality))
+    }
 }
 
 #[cfg(test)]
@@ -158,12 +178,20 @@ pub(crate) mod fixtures {
         Principal {
             user: UserId(10),
             is_installation_admin: false,
-            roles: vec![RoleGrant { municipality: m, role, actor }],
+            roles: vec![RoleGrant {
+                municipality: m,
+                role,
+                actor,
+            }],
         }
     }
 
     pub fn nobody() -> Principal {
-        Principal { user: UserId(11), is_installation_admin: false, roles: vec![] }
+        Principal {
+            user: UserId(11),
+            is_installation_admin: false,
+            roles: vec![],
+        }
     }
 }
 
@@ -174,8 +202,14 @@ mod tests {
 
     #[test]
     fn grants_check_the_actor() {
-        assert_eq!(RoleGrant::new(TURIN, Role::Representative, None), Err("role-needs-actor"));
-        assert_eq!(RoleGrant::new(TURIN, Role::Officer, Some(ActorId(1))), Err("role-takes-no-actor"));
+        assert_eq!(
+            RoleGrant::new(TURIN, Role::Representative, None),
+            Err("role-needs-actor")
+        );
+        assert_eq!(
+            RoleGrant::new(TURIN, Role::Officer, Some(ActorId(1))),
+            Err("role-takes-no-actor")
+        );
         assert!(RoleGrant::new(TURIN, Role::Representative, Some(ActorId(1))).is_ok());
     }
 
@@ -183,10 +217,19 @@ mod tests {
     fn staff_requirement_says_why_not() {
         assert_eq!(require_staff(None, TURIN).err(), Some(Refusal::NotSignedIn));
         let citizen = with_role(TURIN, Role::Citizen, None);
-        assert_eq!(require_staff(Some(&citizen), TURIN).err(), Some(Refusal::WrongRole));
+        assert_eq!(
+            require_staff(Some(&citizen), TURIN).err(),
+            Some(Refusal::WrongRole)
+        );
         let bologna_officer = with_role(BOLOGNA, Role::Officer, None);
-        assert_eq!(require_staff(Some(&bologna_officer), TURIN).err(), Some(Refusal::OtherMunicipality));
-        assert_eq!(require_staff(Some(&nobody()), TURIN).err(), Some(Refusal::WrongRole));
+        assert_eq!(
+            require_staff(Some(&bologna_officer), TURIN).err(),
+            Some(Refusal::OtherMunicipality)
+        );
+        assert_eq!(
+            require_staff(Some(&nobody()), TURIN).err(),
+            Some(Refusal::WrongRole)
+        );
         assert!(require_staff(Some(&with_role(TURIN, Role::Admin, None)), TURIN).is_ok());
     }
 

@@ -83,8 +83,18 @@ pub struct AuditFilter {
     pub to_us: Option<i64>,
 }
 
-pub const CSV_COLUMNS: &[&str] =
-    &["id", "at", "user_id", "user_email", "municipality_id", "action", "entity_type", "entity_id", "before", "after"];
+pub const CSV_COLUMNS: &[&str] = &[
+    "id",
+    "at",
+    "user_id",
+    "user_email",
+    "municipality_id",
+    "action",
+    "entity_type",
+    "entity_id",
+    "before",
+    "after",
+];
 
 /// Writes the audit rows as CSV with a header row; `at` as RFC 3339 UTC.
 pub fn write_csv<W: Write>(out: W, entries: &[AuditEntry]) -> Result<(), csv::Error> {
@@ -111,7 +121,7 @@ pub fn write_csv<W: Write>(out: W, entries: &[AuditEntry]) -> Result<(), csv::Er
 
 pub mod policy {
     //! The audit log of a municipality is read by its officers and admins.
-    use crate::access::{require_staff, Principal, Refusal};
+    use crate::access::{Principal, Refusal, require_staff};
     use crate::ids::MunicipalityId;
 
     pub fn can_view(who: Option<&Principal>, municipality: MunicipalityId) -> Result<(), Refusal> {
@@ -121,19 +131,28 @@ pub mod policy {
     #[cfg(test)]
     mod tests {
         use super::*;
-        use crate::access::fixtures::*;
         use crate::access::Role;
+        use crate::access::fixtures::*;
         use crate::ids::ActorId;
 
         #[test]
         fn staff_of_the_municipality_only() {
             assert_eq!(can_view(None, TURIN), Err(Refusal::NotSignedIn));
-            assert_eq!(can_view(Some(&with_role(TURIN, Role::Citizen, None)), TURIN), Err(Refusal::WrongRole));
             assert_eq!(
-                can_view(Some(&with_role(TURIN, Role::Representative, Some(ActorId(1)))), TURIN),
+                can_view(Some(&with_role(TURIN, Role::Citizen, None)), TURIN),
                 Err(Refusal::WrongRole)
             );
-            assert_eq!(can_view(Some(&with_role(BOLOGNA, Role::Officer, None)), TURIN), Err(Refusal::OtherMunicipality));
+            assert_eq!(
+                can_view(
+                    Some(&with_role(TURIN, Role::Representative, Some(ActorId(1)))),
+                    TURIN
+                ),
+                Err(Refusal::WrongRole)
+            );
+            assert_eq!(
+                can_view(Some(&with_role(BOLOGNA, Role::Officer, None)), TURIN),
+                Err(Refusal::OtherMunicipality)
+            );
             assert!(can_view(Some(&with_role(TURIN, Role::Officer, None)), TURIN).is_ok());
         }
     }
@@ -161,7 +180,17 @@ mod tests {
         write_csv(&mut out, &[e]).unwrap();
         let text = String::from_utf8(out).unwrap();
         let mut lines = text.lines();
-        assert_eq!(lines.next(), Some("id,at,user_id,user_email,municipality_id,action,entity_type,entity_id,before,after"));
-        assert_eq!(lines.next(), Some("1,1970-01-01T00:00:00Z,2,a@b.it,,actor.create,actor,9,,\"{\"\"name\"\":\"\"x\"\"}\""));
+        assert_eq!(
+            lines.next(),
+            Some(
+                "id,at,user_id,user_email,municipality_id,action,entity_type,entity_id,before,after"
+            )
+        );
+        assert_eq!(
+            lines.next(),
+            Some(
+                "1,1970-01-01T00:00:00Z,2,a@b.it,,actor.create,actor,9,,\"{\"\"name\"\":\"\"x\"\"}\""
+            )
+        );
     }
 }

@@ -98,7 +98,11 @@ impl FieldErrors {
 
     /// `Ok(value)` when no error was recorded.
     pub fn into_result<T>(self, value: T) -> Result<T, FieldErrors> {
-        if self.is_empty() { Ok(value) } else { Err(self) }
+        if self.is_empty() {
+            Ok(value)
+        } else {
+            Err(self)
+        }
     }
 
     /// Keeps the error of a single-field parse, returning the parsed value if any.
@@ -140,7 +144,10 @@ mod tests {
         e.add("name", "actor-name-required");
         e.add("sector", "actor-sector-unknown");
         assert_eq!(e.get("name"), &["actor-name-required"]);
-        assert_eq!(e.to_string(), "name: actor-name-required; sector: actor-sector-unknown");
+        assert_eq!(
+            e.to_string(),
+            "name: actor-name-required; sector: actor-sector-unknown"
+        );
         assert!(e.clone().into_result(()).is_err());
         assert!(FieldErrors::new().into_result(1).is_ok());
     }

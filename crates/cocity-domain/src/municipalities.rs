@@ -1,7 +1,7 @@
 //! Municipalities hosted by one installation; each is addressed by its slug (`/m/torino`).
 
-use crate::ids::MunicipalityId;
 use crate::FieldErrors;
+use crate::ids::MunicipalityId;
 use serde::Serialize;
 use std::fmt;
 
@@ -14,10 +14,15 @@ impl Slug {
     pub fn parse(s: &str) -> Result<Slug, &'static str> {
         let s = s.trim();
         let ok = (2..=40).contains(&s.len())
-            && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && s.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
             && !s.starts_with('-')
             && !s.ends_with('-');
-        if ok { Ok(Slug(s.to_owned())) } else { Err("municipality-slug-invalid") }
+        if ok {
+            Ok(Slug(s.to_owned()))
+        } else {
+            Err("municipality-slug-invalid")
+        }
     }
 
     pub fn as_str(&self) -> &str {
@@ -97,23 +102,30 @@ pub struct Municipality {
 
 pub mod policy {
     //! Municipalities are managed by installation admins only.
-    use crate::access::{signed_in, Principal, Refusal};
+    use crate::access::{Principal, Refusal, signed_in};
 
     /// Creating, renaming or listing municipalities for management.
     pub fn can_manage(who: Option<&Principal>) -> Result<(), Refusal> {
-        if signed_in(who)?.is_installation_admin { Ok(()) } else { Err(Refusal::WrongRole) }
+        if signed_in(who)?.is_installation_admin {
+            Ok(())
+        } else {
+            Err(Refusal::WrongRole)
+        }
     }
 
     #[cfg(test)]
     mod tests {
         use super::*;
-        use crate::access::fixtures::*;
         use crate::access::Role;
+        use crate::access::fixtures::*;
 
         #[test]
         fn only_installation_admins_manage() {
             assert_eq!(can_manage(None), Err(Refusal::NotSignedIn));
-            assert_eq!(can_manage(Some(&with_role(TURIN, Role::Admin, None))), Err(Refusal::WrongRole));
+            assert_eq!(
+                can_manage(Some(&with_role(TURIN, Role::Admin, None))),
+                Err(Refusal::WrongRole)
+            );
             let mut p = nobody();
             p.is_installation_admin = true;
             assert!(can_manage(Some(&p)).is_ok());
@@ -136,7 +148,11 @@ mod tests {
 
     #[test]
     fn draft_reports_both_fields() {
-        let e = MunicipalityDraft::parse(&MunicipalityInput { slug: "X".into(), name: "".into() }).unwrap_err();
+        let e = MunicipalityDraft::parse(&MunicipalityInput {
+            slug: "X".into(),
+            name: "".into(),
+        })
+        .unwrap_err();
         assert!(e.has("slug") && e.has("name"));
     }
 }

@@ -69,7 +69,12 @@ mod tests {
         let p = PageRequest::new(Some(0), Some(1000));
         assert_eq!((p.page, p.per_page), (1, MAX_PER_PAGE));
         assert_eq!(PageRequest::new(Some(3), Some(20)).offset(), 40);
-        let paged = Paged { items: vec![1], total: 41, page: 2, per_page: 20 };
+        let paged = Paged {
+            items: vec![1],
+            total: 41,
+            page: 2,
+            per_page: 20,
+        };
         assert_eq!(paged.total_pages(), 3);
         assert!(paged.has_next() && paged.has_previous());
     }

@@ -81,7 +81,9 @@ impl Serialize for IsoDate {
 impl<'de> Deserialize<'de> for IsoDate {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
-        IsoDate::parse(&s).map_err(|_| serde::de::Error::custom(format!("invalid date {s:?}, expected YYYY-MM-DD")))
+        IsoDate::parse(&s).map_err(|_| {
+            serde::de::Error::custom(format!("invalid date {s:?}, expected YYYY-MM-DD"))
+        })
     }
 }
 
@@ -142,7 +144,10 @@ mod tests {
 
     #[test]
     fn parses_real_dates_only() {
-        assert_eq!(IsoDate::parse("2024-02-29").map(|d| d.to_string()), Ok("2024-02-29".into()));
+        assert_eq!(
+            IsoDate::parse("2024-02-29").map(|d| d.to_string()),
+            Ok("2024-02-29".into())
+        );
         assert!(IsoDate::parse("2023-02-29").is_err());
         assert!(IsoDate::parse("2023-13-01").is_err());
         assert!(IsoDate::parse("2023-1-01").is_err());
@@ -162,7 +167,10 @@ mod tests {
     #[test]
     fn converts_between_days_and_instants() {
         assert_eq!(IsoDate::parse("1970-01-01").unwrap().start_us(), 0);
-        assert_eq!(IsoDate::parse("2000-03-01").unwrap().start_us(), 951_868_800 * MICROS_PER_SECOND);
+        assert_eq!(
+            IsoDate::parse("2000-03-01").unwrap().start_us(),
+            951_868_800 * MICROS_PER_SECOND
+        );
         assert_eq!(format_us(0), "1970-01-01T00:00:00Z");
         assert_eq!(format_us(1_700_000_000_123_456), "2023-11-14T22:13:20Z");
         assert_eq!(format_us(-1), "1969-12-31T23:59:59Z");

@@ -13,4 +13,4 @@ pub mod pabulib;
 pub mod rules;
 pub mod satisfaction;
 
-pub use model::{Election, Instance, Money, Points, Profile, Project, Voter, VoteType};
+pub use model::{Election, Instance, Money, Points, Profile, Project, VoteType, Voter};

@@ -166,10 +166,7 @@ impl Profile {
     /// An empty profile whose text cells are the columns of `columns` that are not `vote` or
     /// `points`.
     pub fn new(columns: Vec<String>) -> Profile {
-        let extra_count = columns
-            .iter()
-            .filter(|c| !is_ballot_column(c))
-            .count();
+        let extra_count = columns.iter().filter(|c| !is_ballot_column(c)).count();
         Profile {
             columns,
             extra_count,

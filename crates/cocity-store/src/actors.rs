@@ -1,11 +1,12 @@
 //! The actor registry of each municipality. Every query is scoped by `municipality_id`:
 //! an actor of Turin is invisible and unchangeable through Bologna's id.
 
-use crate::audit::{record, AuditContext, Change};
-use crate::db::{on_db, on_tx, Db, Tx};
-use crate::error::{constraint_on, corrupt, StoreError};
+use crate::audit::{AuditContext, Change, record};
+use crate::db::{Db, Tx, on_db, on_tx};
+use crate::error::{StoreError, constraint_on, corrupt};
 use cocity_domain::actors::{
-    Actor, ActorDraft, ActorFilter, ActorKind, ActorName, Contact, Identifier, Level, Location, Sector, Website,
+    Actor, ActorDraft, ActorFilter, ActorKind, ActorName, Contact, Identifier, Level, Location,
+    Sector, Website,
 };
 use cocity_domain::audit::{actions, entities};
 use cocity_domain::pagination::{PageRequest, Paged};
@@ -46,12 +47,24 @@ impl TryFrom<ActorRow> for Actor {
             level: r.level.parse().map_err(|e| corrupt(&what("level"), e))?,
             kind: r.kind.parse().map_err(|e| corrupt(&what("kind"), e))?,
             description: r.description.clone(),
-            website: r.website.as_deref().map(Website::parse).transpose().map_err(|e| corrupt(&what("website"), e))?,
-            contact: r.contact.as_deref().map(Contact::parse).transpose().map_err(|e| corrupt(&what("contact"), e))?,
+            website: r
+                .website
+                .as_deref()
+                .map(Website::parse)
+                .transpose()
+                .map_err(|e| corrupt(&what("website"), e))?,
+            contact: r
+                .contact
+                .as_deref()
+                .map(Contact::parse)
+                .transpose()
+                .map_err(|e| corrupt(&what("contact"), e))?,
             identifiers: serde_json::from_str::<Vec<Identifier>>(&r.identifiers)
                 .map_err(|e| corrupt(&what("identifiers"), e))?,
             location: match (r.lat, r.lon) {
-                (Some(lat), Some(lon)) => Some(Location::parse(lat, lon).map_err(|e| corrupt(&what("location"), e))?),
+                (Some(lat), Some(lon)) => {
+                    Some(Location::parse(lat, lon).map_err(|e| corrupt(&what("location"), e))?)
+                }
                 _ => None,
             },
             archived_at: r.archived_at,
@@ -69,14 +82,26 @@ fn name_key(draft: &ActorDraft) -> String {
 }
 
 fn search_text(draft: &ActorDraft) -> String {
-    format!("{}\n{}", draft.name.as_str().to_lowercase(), draft.description.to_lowercase())
+    format!(
+        "{}\n{}",
+        draft.name.as_str().to_lowercase(),
+        draft.description.to_lowercase()
+    )
 }
 
 fn identifiers_json(draft: &ActorDraft) -> Result<String, StoreError> {
-    serde_json::to_string(&draft.identifiers).map_err(|source| StoreError::Json { what: "identifiers", source })
+    serde_json::to_string(&draft.identifiers).map_err(|source| StoreError::Json {
+        what: "identifiers",
+        source,
+    })
 }
 
-async fn insert(tx: &mut Tx, ctx: &AuditContext, municipality: MunicipalityId, draft: &ActorDraft) -> Result<Actor, StoreError> {
+async fn insert(
+    tx: &mut Tx,
+    ctx: &AuditContext,
+    municipality: MunicipalityId,
+    draft: &ActorDraft,
+) -> Result<Actor, StoreError> {
     let identifiers = identifiers_json(draft)?;
     let row: ActorRow = on_tx!(tx, c => sqlx::query_as(&format!(
         "INSERT INTO actors (municipality_id, name, name_key, search_text, sector, level, kind, description, \
@@ -102,7 +127,11 @@ async fn insert(tx: &mut Tx, ctx: &AuditContext, municipality: MunicipalityId, d
     Actor::try_from(row)
 }
 
-fn audit_change<'a>(action: &'static str, before: Option<&'a Actor>, after: Option<&'a Actor>) -> Change<'a, Actor, Actor> {
+fn audit_change<'a>(
+    action: &'static str,
+    before: Option<&'a Actor>,
+    after: Option<&'a Actor>,
+) -> Change<'a, Actor, Actor> {
     let actor = after.or(before);
     Change {
         municipality: actor.map(|a| a.municipality),
@@ -116,10 +145,20 @@ fn audit_change<'a>(action: &'static str, before: Option<&'a Actor>, after: Opti
 
 /// Creates an actor in `municipality`. `Conflict { field: "name" }` when an actor of that
 /// municipality already has the name (case-insensitively).
-pub async fn create(db: &Db, ctx: &AuditContext, municipality: MunicipalityId, draft: &ActorDraft) -> Result<Actor, StoreError> {
+pub async fn create(
+    db: &Db,
+    ctx: &AuditContext,
+    municipality: MunicipalityId,
+    draft: &ActorDraft,
+) -> Result<Actor, StoreError> {
     let mut tx = db.begin().await?;
     let actor = insert(&mut tx, ctx, municipality, draft).await?;
-    record(&mut tx, ctx, audit_change(actions::ACTOR_CREATE, None, Some(&actor))).await?;
+    record(
+        &mut tx,
+        ctx,
+        audit_change(actions::ACTOR_CREATE, None, Some(&actor)),
+    )
+    .await?;
     tx.commit().await?;
     Ok(actor)
 }
@@ -135,18 +174,29 @@ pub async fn import_many(
     let mut tx = db.begin().await?;
     let mut ids = Vec::with_capacity(drafts.len());
     for (index, draft) in drafts.iter().enumerate() {
-        let actor = insert(&mut tx, ctx, municipality, draft).await.map_err(|e| match e {
-            StoreError::Conflict { field } => StoreError::ImportConflict { index, field },
-            other => other,
-        })?;
-        record(&mut tx, ctx, audit_change(actions::ACTOR_IMPORT, None, Some(&actor))).await?;
+        let actor = insert(&mut tx, ctx, municipality, draft)
+            .await
+            .map_err(|e| match e {
+                StoreError::Conflict { field } => StoreError::ImportConflict { index, field },
+                other => other,
+            })?;
+        record(
+            &mut tx,
+            ctx,
+            audit_change(actions::ACTOR_IMPORT, None, Some(&actor)),
+        )
+        .await?;
         ids.push(actor.id);
     }
     tx.commit().await?;
     Ok(ids)
 }
 
-async fn get_in(tx: &mut Tx, municipality: MunicipalityId, id: ActorId) -> Result<Actor, StoreError> {
+async fn get_in(
+    tx: &mut Tx,
+    municipality: MunicipalityId,
+    id: ActorId,
+) -> Result<Actor, StoreError> {
     let row: Option<ActorRow> = on_tx!(tx, c => sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM actors WHERE municipality_id = $1 AND id = $2"))
         .bind(municipality.0)
@@ -191,18 +241,30 @@ pub async fn update(
         .await)
     .map_err(constraint_on("name"))?;
     let after = Actor::try_from(row)?;
-    record(&mut tx, ctx, audit_change(actions::ACTOR_UPDATE, Some(&before), Some(&after))).await?;
+    record(
+        &mut tx,
+        ctx,
+        audit_change(actions::ACTOR_UPDATE, Some(&before), Some(&after)),
+    )
+    .await?;
     tx.commit().await?;
     Ok(after)
 }
 
 /// Archives an actor at `ctx.now_us`. `NotFound` outside `municipality`;
 /// `Conflict { field: "archived_at" }` if it is archived already.
-pub async fn archive(db: &Db, ctx: &AuditContext, municipality: MunicipalityId, id: ActorId) -> Result<Actor, StoreError> {
+pub async fn archive(
+    db: &Db,
+    ctx: &AuditContext,
+    municipality: MunicipalityId,
+    id: ActorId,
+) -> Result<Actor, StoreError> {
     let mut tx = db.begin().await?;
     let before = get_in(&mut tx, municipality, id).await?;
     if before.is_archived() {
-        return Err(StoreError::Conflict { field: "archived_at" });
+        return Err(StoreError::Conflict {
+            field: "archived_at",
+        });
     }
     let row: ActorRow = on_tx!(&mut tx, c => sqlx::query_as(&format!(
         "UPDATE actors SET archived_at = $3, updated_at = $3 WHERE municipality_id = $1 AND id = $2 RETURNING {COLUMNS}"))
@@ -212,13 +274,22 @@ pub async fn archive(db: &Db, ctx: &AuditContext, municipality: MunicipalityId, 
         .fetch_one(c)
         .await)?;
     let after = Actor::try_from(row)?;
-    record(&mut tx, ctx, audit_change(actions::ACTOR_ARCHIVE, Some(&before), Some(&after))).await?;
+    record(
+        &mut tx,
+        ctx,
+        audit_change(actions::ACTOR_ARCHIVE, Some(&before), Some(&after)),
+    )
+    .await?;
     tx.commit().await?;
     Ok(after)
 }
 
 /// One actor of `municipality` (archived ones included).
-pub async fn get(db: &Db, municipality: MunicipalityId, id: ActorId) -> Result<Option<Actor>, StoreError> {
+pub async fn get(
+    db: &Db,
+    municipality: MunicipalityId,
+    id: ActorId,
+) -> Result<Option<Actor>, StoreError> {
     let row: Option<ActorRow> = on_db!(db, p => sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM actors WHERE municipality_id = $1 AND id = $2"))
         .bind(municipality.0)
@@ -230,7 +301,11 @@ pub async fn get(db: &Db, municipality: MunicipalityId, id: ActorId) -> Result<O
 
 /// The actor of `municipality` with this name (case-insensitively), e.g. for the demo
 /// loader to link relations.
-pub async fn by_name(db: &Db, municipality: MunicipalityId, name: &str) -> Result<Option<Actor>, StoreError> {
+pub async fn by_name(
+    db: &Db,
+    municipality: MunicipalityId,
+    name: &str,
+) -> Result<Option<Actor>, StoreError> {
     let row: Option<ActorRow> = on_db!(db, p => sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM actors WHERE municipality_id = $1 AND name_key = $2"))
         .bind(municipality.0)
@@ -322,7 +397,10 @@ pub async fn list(
         .fetch_all(p)
         .await)?;
     Ok(Paged {
-        items: rows.into_iter().map(ActorListItem::try_from).collect::<Result<_, _>>()?,
+        items: rows
+            .into_iter()
+            .map(ActorListItem::try_from)
+            .collect::<Result<_, _>>()?,
         total: u64::try_from(total).unwrap_or(0),
         page: page.page,
         per_page: page.per_page,
@@ -330,7 +408,11 @@ pub async fn list(
 }
 
 /// Every actor of `municipality`, by name, for the CSV and Popolo exports.
-pub async fn export_all(db: &Db, municipality: MunicipalityId, include_archived: bool) -> Result<Vec<Actor>, StoreError> {
+pub async fn export_all(
+    db: &Db,
+    municipality: MunicipalityId,
+    include_archived: bool,
+) -> Result<Vec<Actor>, StoreError> {
     let rows: Vec<ActorRow> = on_db!(db, p => sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM actors WHERE municipality_id = $1 AND ($2 OR archived_at IS NULL) ORDER BY name_key, id"))
         .bind(municipality.0)
@@ -341,13 +423,19 @@ pub async fn export_all(db: &Db, municipality: MunicipalityId, include_archived:
 }
 
 /// `(id, name)` of the active actors of `municipality`, by name (for "related actor" pickers).
-pub async fn choices(db: &Db, municipality: MunicipalityId) -> Result<Vec<(ActorId, String)>, StoreError> {
+pub async fn choices(
+    db: &Db,
+    municipality: MunicipalityId,
+) -> Result<Vec<(ActorId, String)>, StoreError> {
     let rows: Vec<(i64, String)> = on_db!(db, p => sqlx::query_as(
         "SELECT id, name FROM actors WHERE municipality_id = $1 AND archived_at IS NULL ORDER BY name_key, id")
         .bind(municipality.0)
         .fetch_all(p)
         .await)?;
-    Ok(rows.into_iter().map(|(id, name)| (ActorId(id), name)).collect())
+    Ok(rows
+        .into_iter()
+        .map(|(id, name)| (ActorId(id), name))
+        .collect())
 }
 
 /// Number of actors of `municipality`, archived included.

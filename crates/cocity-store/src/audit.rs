@@ -1,6 +1,6 @@
 //! The audit log: written inside each write's transaction, read with filters and pages.
 
-use crate::db::{on_db, on_tx, Db, Tx};
+use crate::db::{Db, Tx, on_db, on_tx};
 use crate::error::StoreError;
 use cocity_domain::audit::{AuditEntry, AuditFilter};
 use cocity_domain::pagination::{PageRequest, Paged};
@@ -19,13 +19,25 @@ pub struct AuditContext {
 }
 
 impl AuditContext {
-    pub fn new(user: Option<UserId>, municipality: Option<MunicipalityId>, now_us: i64) -> AuditContext {
-        AuditContext { user, municipality, now_us }
+    pub fn new(
+        user: Option<UserId>,
+        municipality: Option<MunicipalityId>,
+        now_us: i64,
+    ) -> AuditContext {
+        AuditContext {
+            user,
+            municipality,
+            now_us,
+        }
     }
 
     /// The system acting at `now_us`, outside any municipality.
     pub fn system(now_us: i64) -> AuditContext {
-        AuditContext { user: None, municipality: None, now_us }
+        AuditContext {
+            user: None,
+            municipality: None,
+            now_us,
+        }
     }
 }
 
@@ -40,7 +52,8 @@ pub(crate) struct Change<'a, B: Serialize, A: Serialize> {
 }
 
 fn json<T: Serialize>(what: &'static str, v: Option<&T>) -> Result<Option<String>, StoreError> {
-    v.map(|v| serde_json::to_string(v).map_err(|source| StoreError::Json { what, source })).transpose()
+    v.map(|v| serde_json::to_string(v).map_err(|source| StoreError::Json { what, source }))
+        .transpose()
 }
 
 /// Writes the audit row of a change in the caller's transaction.
@@ -130,7 +143,8 @@ pub async fn list(
         .bind(filter.to_us)
         .fetch_one(p)
         .await)?;
-    let page_sql = format!("{SELECT} WHERE {FILTER} ORDER BY a.at DESC, a.id DESC LIMIT $7 OFFSET $8");
+    let page_sql =
+        format!("{SELECT} WHERE {FILTER} ORDER BY a.at DESC, a.id DESC LIMIT $7 OFFSET $8");
     let rows: Vec<AuditRow> = on_db!(db, p => sqlx::query_as(&page_sql)
         .bind(scope.map(|m| m.0))
         .bind(filter.action.as_deref())
@@ -151,7 +165,11 @@ pub async fn list(
 }
 
 /// Every matching row, oldest first (for the CSV export).
-pub async fn all(db: &Db, scope: Option<MunicipalityId>, filter: &AuditFilter) -> Result<Vec<AuditEntry>, StoreError> {
+pub async fn all(
+    db: &Db,
+    scope: Option<MunicipalityId>,
+    filter: &AuditFilter,
+) -> Result<Vec<AuditEntry>, StoreError> {
     let sql = format!("{SELECT} WHERE {FILTER} ORDER BY a.at, a.id");
     let rows: Vec<AuditRow> = on_db!(db, p => sqlx::query_as(&sql)
         .bind(scope.map(|m| m.0))

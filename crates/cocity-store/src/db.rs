@@ -6,8 +6,8 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};
 use std::str::FromStr;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 pub(crate) static SQLITE_MIGRATOR: Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -17,8 +17,14 @@ pub(crate) static POSTGRES_MIGRATOR: Migrator = sqlx::migrate!("./migrations/pos
 /// Cloning shares both.
 #[derive(Debug, Clone)]
 pub enum Db {
-    Sqlite { pool: SqlitePool, queries: Arc<AtomicU64> },
-    Postgres { pool: PgPool, queries: Arc<AtomicU64> },
+    Sqlite {
+        pool: SqlitePool,
+        queries: Arc<AtomicU64>,
+    },
+    Postgres {
+        pool: PgPool,
+        queries: Arc<AtomicU64>,
+    },
 }
 
 /// Which database a [`Db`] talks to.
@@ -58,7 +64,8 @@ macro_rules! on_db {
 macro_rules! on_tx {
     ($tx:expr, $c:ident => $body:expr) => {{
         let tx: &mut $crate::db::Tx = $tx;
-        tx.queries.fetch_add(1, ::std::sync::atomic::Ordering::Relaxed);
+        tx.queries
+            .fetch_add(1, ::std::sync::atomic::Ordering::Relaxed);
         match &mut tx.conn {
             $crate::db::TxConn::Sqlite(t) => {
                 let $c = &mut **t;
@@ -109,7 +116,10 @@ impl Db {
     }
 
     /// [`Db::connect`] with an explicit pool size (tests use small pools).
-    pub async fn connect_with_limit(url: &str, max_connections: Option<u32>) -> Result<Db, StoreError> {
+    pub async fn connect_with_limit(
+        url: &str,
+        max_connections: Option<u32>,
+    ) -> Result<Db, StoreError> {
         let queries = Arc::new(AtomicU64::new(0));
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let options = PgConnectOptions::from_str(url)?;
@@ -133,10 +143,21 @@ impl Db {
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(5))
             .synchronous(SqliteSynchronous::Normal)
-            .journal_mode(if in_memory { SqliteJournalMode::Memory } else { SqliteJournalMode::Wal });
+            .journal_mode(if in_memory {
+                SqliteJournalMode::Memory
+            } else {
+                SqliteJournalMode::Wal
+            });
         // Each in-memory connection would be its own empty database.
-        let max = if in_memory { 1 } else { max_connections.unwrap_or(SQLITE_MAX_CONNECTIONS) };
-        let pool = SqlitePoolOptions::new().max_connections(max).connect_with(options).await?;
+        let max = if in_memory {
+            1
+        } else {
+            max_connections.unwrap_or(SQLITE_MAX_CONNECTIONS)
+        };
+        let pool = SqlitePoolOptions::new()
+            .max_connections(max)
+            .connect_with(options)
+            .await?;
         Ok(Db::Sqlite { pool, queries })
     }
 
@@ -159,7 +180,11 @@ impl Db {
     /// One round trip (`SELECT 1`), for `/healthz`.
     pub async fn ping(&self) -> Result<(), StoreError> {
         let one: i32 = on_db!(self, p => sqlx::query_scalar("SELECT 1").fetch_one(p).await)?;
-        if one == 1 { Ok(()) } else { Err(StoreError::Corrupt("SELECT 1 did not answer 1".into())) }
+        if one == 1 {
+            Ok(())
+        } else {
+            Err(StoreError::Corrupt("SELECT 1 did not answer 1".into()))
+        }
     }
 
     /// Statements run through this pool (and its clones) so far. `BEGIN`/`COMMIT` are not
@@ -191,10 +216,14 @@ impl Db {
     /// to upgrade a read lock.
     pub(crate) async fn begin(&self) -> Result<Tx, StoreError> {
         Ok(match self {
-            Db::Sqlite { pool, queries } => {
-                Tx { conn: TxConn::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?), queries: queries.clone() }
-            }
-            Db::Postgres { pool, queries } => Tx { conn: TxConn::Postgres(pool.begin().await?), queries: queries.clone() },
+            Db::Sqlite { pool, queries } => Tx {
+                conn: TxConn::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+                queries: queries.clone(),
+            },
+            Db::Postgres { pool, queries } => Tx {
+                conn: TxConn::Postgres(pool.begin().await?),
+                queries: queries.clone(),
+            },
         })
     }
 }

@@ -20,7 +20,6 @@ pub mod roles;
 pub mod sessions;
 pub mod users;
 
-
 pub use audit::AuditContext;
 pub use db::{Backend, Db};
 pub use error::StoreError;

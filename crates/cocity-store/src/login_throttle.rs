@@ -1,7 +1,7 @@
 //! Failed sign-in attempts, counted per email and per client address in the window of
 //! `cocity_domain::accounts::throttle`, which decides whether to refuse.
 
-use crate::db::{on_db, Db};
+use crate::db::{Db, on_db};
 use crate::error::StoreError;
 use cocity_domain::accounts::throttle;
 
@@ -24,7 +24,12 @@ fn key(email: &str) -> String {
 }
 
 /// Records a failed attempt for `email` (as typed; it may not be a valid address) from `ip`.
-pub async fn record_failure(db: &Db, email: &str, ip: Option<&str>, now_us: i64) -> Result<(), StoreError> {
+pub async fn record_failure(
+    db: &Db,
+    email: &str,
+    ip: Option<&str>,
+    now_us: i64,
+) -> Result<(), StoreError> {
     on_db!(db, p => sqlx::query("INSERT INTO login_failures (email, ip, at) VALUES ($1, $2, $3)")
         .bind(key(email))
         .bind(ip)
@@ -36,7 +41,12 @@ pub async fn record_failure(db: &Db, email: &str, ip: Option<&str>, now_us: i64)
 }
 
 /// Counts the failures for `email` and for `ip` in the throttle window ending at `now_us`.
-pub async fn recent_failures(db: &Db, email: &str, ip: Option<&str>, now_us: i64) -> Result<RecentFailures, StoreError> {
+pub async fn recent_failures(
+    db: &Db,
+    email: &str,
+    ip: Option<&str>,
+    now_us: i64,
+) -> Result<RecentFailures, StoreError> {
     let (by_email, by_ip): (i64, i64) = on_db!(db, p => sqlx::query_as(
         "SELECT \
             COALESCE(SUM(CASE WHEN email = $1 THEN 1 ELSE 0 END), 0), \
@@ -47,7 +57,10 @@ pub async fn recent_failures(db: &Db, email: &str, ip: Option<&str>, now_us: i64
         .bind(throttle::window_start(now_us))
         .fetch_one(p)
         .await)?;
-    Ok(RecentFailures { by_email: u64::try_from(by_email).unwrap_or(0), by_ip: u64::try_from(by_ip).unwrap_or(0) })
+    Ok(RecentFailures {
+        by_email: u64::try_from(by_email).unwrap_or(0),
+        by_ip: u64::try_from(by_ip).unwrap_or(0),
+    })
 }
 
 /// Forgets the failures of `email` after a successful sign-in.

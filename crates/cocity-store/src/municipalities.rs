@@ -1,11 +1,11 @@
 //! Municipalities hosted by the installation.
 
-use crate::audit::{record, AuditContext, Change};
-use crate::db::{on_db, on_tx, Db};
-use crate::error::{constraint_on, corrupt, StoreError};
+use crate::audit::{AuditContext, Change, record};
+use crate::db::{Db, on_db, on_tx};
+use crate::error::{StoreError, constraint_on, corrupt};
+use cocity_domain::MunicipalityId;
 use cocity_domain::audit::{actions, entities};
 use cocity_domain::municipalities::{Municipality, MunicipalityDraft, MunicipalityName, Slug};
-use cocity_domain::MunicipalityId;
 
 #[derive(sqlx::FromRow)]
 struct Row {
@@ -30,7 +30,11 @@ impl TryFrom<Row> for Municipality {
 const COLUMNS: &str = "id, slug, name, created_at";
 
 /// Creates a municipality. `Conflict { field: "slug" }` when the slug is taken.
-pub async fn create(db: &Db, ctx: &AuditContext, draft: &MunicipalityDraft) -> Result<Municipality, StoreError> {
+pub async fn create(
+    db: &Db,
+    ctx: &AuditContext,
+    draft: &MunicipalityDraft,
+) -> Result<Municipality, StoreError> {
     let mut tx = db.begin().await?;
     let row: Row = on_tx!(&mut tx, c => sqlx::query_as(&format!(
         "INSERT INTO municipalities (slug, name, created_at) VALUES ($1, $2, $3) RETURNING {COLUMNS}"))
@@ -41,14 +45,18 @@ pub async fn create(db: &Db, ctx: &AuditContext, draft: &MunicipalityDraft) -> R
         .await)
     .map_err(constraint_on("slug"))?;
     let m = Municipality::try_from(row)?;
-    record(&mut tx, ctx, Change {
-        municipality: Some(m.id),
-        action: actions::MUNICIPALITY_CREATE,
-        entity_type: entities::MUNICIPALITY,
-        entity_id: Some(m.id.0),
-        before: None::<&Municipality>,
-        after: Some(&m),
-    })
+    record(
+        &mut tx,
+        ctx,
+        Change {
+            municipality: Some(m.id),
+            action: actions::MUNICIPALITY_CREATE,
+            entity_type: entities::MUNICIPALITY,
+            entity_id: Some(m.id.0),
+            before: None::<&Municipality>,
+            after: Some(&m),
+        },
+    )
     .await?;
     tx.commit().await?;
     Ok(m)
@@ -77,14 +85,18 @@ pub async fn update(
         .await)
     .map_err(constraint_on("slug"))?;
     let after = Municipality::try_from(row)?;
-    record(&mut tx, ctx, Change {
-        municipality: Some(id),
-        action: actions::MUNICIPALITY_UPDATE,
-        entity_type: entities::MUNICIPALITY,
-        entity_id: Some(id.0),
-        before: Some(&before),
-        after: Some(&after),
-    })
+    record(
+        &mut tx,
+        ctx,
+        Change {
+            municipality: Some(id),
+            action: actions::MUNICIPALITY_UPDATE,
+            entity_type: entities::MUNICIPALITY,
+            entity_id: Some(id.0),
+            before: Some(&before),
+            after: Some(&after),
+        },
+    )
     .await?;
     tx.commit().await?;
     Ok(after)

@@ -1,8 +1,8 @@
 //! Relations between actors of one municipality.
 
-use crate::audit::{record, AuditContext, Change};
-use crate::db::{on_db, on_tx, Db};
-use crate::error::{constraint_on, corrupt, StoreError};
+use crate::audit::{AuditContext, Change, record};
+use crate::db::{Db, on_db, on_tx};
+use crate::error::{StoreError, constraint_on, corrupt};
 use cocity_domain::actors::{Relation, RelationDraft, RelationKind};
 use cocity_domain::audit::{actions, entities};
 use cocity_domain::time::IsoDate;
@@ -21,10 +21,13 @@ struct RelationRow {
     created_at: i64,
 }
 
-const COLUMNS: &str = "id, municipality_id, from_actor_id, to_actor_id, kind, start_date, end_date, created_at";
+const COLUMNS: &str =
+    "id, municipality_id, from_actor_id, to_actor_id, kind, start_date, end_date, created_at";
 
 fn date(what: &str, s: Option<&str>) -> Result<Option<IsoDate>, StoreError> {
-    s.map(IsoDate::parse).transpose().map_err(|e| corrupt(what, e))
+    s.map(IsoDate::parse)
+        .transpose()
+        .map_err(|e| corrupt(what, e))
 }
 
 impl TryFrom<RelationRow> for Relation {
@@ -46,7 +49,12 @@ impl TryFrom<RelationRow> for Relation {
 /// Adds a relation between two actors of `municipality`. `NotFound` when `draft.from` is
 /// not an actor of it; `Invalid` (field `other_actor`) when `draft.to` is not;
 /// `Conflict { field: "kind" }` when the same relation exists.
-pub async fn add(db: &Db, ctx: &AuditContext, municipality: MunicipalityId, draft: &RelationDraft) -> Result<Relation, StoreError> {
+pub async fn add(
+    db: &Db,
+    ctx: &AuditContext,
+    municipality: MunicipalityId,
+    draft: &RelationDraft,
+) -> Result<Relation, StoreError> {
     let mut tx = db.begin().await?;
     let found: Vec<i64> = on_tx!(&mut tx, c => sqlx::query_scalar(
         "SELECT id FROM actors WHERE municipality_id = $1 AND id IN ($2, $3)")
@@ -75,14 +83,18 @@ pub async fn add(db: &Db, ctx: &AuditContext, municipality: MunicipalityId, draf
         .await)
     .map_err(constraint_on("kind"))?;
     let relation = Relation::try_from(row)?;
-    record(&mut tx, ctx, Change {
-        municipality: Some(municipality),
-        action: actions::RELATION_ADD,
-        entity_type: entities::RELATION,
-        entity_id: Some(relation.id.0),
-        before: None::<&Relation>,
-        after: Some(&relation),
-    })
+    record(
+        &mut tx,
+        ctx,
+        Change {
+            municipality: Some(municipality),
+            action: actions::RELATION_ADD,
+            entity_type: entities::RELATION,
+            entity_id: Some(relation.id.0),
+            before: None::<&Relation>,
+            after: Some(&relation),
+        },
+    )
     .await?;
     tx.commit().await?;
     Ok(relation)
@@ -107,14 +119,18 @@ pub async fn remove(
         .fetch_optional(c)
         .await)?;
     let relation = Relation::try_from(row.ok_or(StoreError::NotFound)?)?;
-    record(&mut tx, ctx, Change {
-        municipality: Some(municipality),
-        action: actions::RELATION_REMOVE,
-        entity_type: entities::RELATION,
-        entity_id: Some(relation.id.0),
-        before: Some(&relation),
-        after: None::<&Relation>,
-    })
+    record(
+        &mut tx,
+        ctx,
+        Change {
+            municipality: Some(municipality),
+            action: actions::RELATION_REMOVE,
+            entity_type: entities::RELATION,
+            entity_id: Some(relation.id.0),
+            before: Some(&relation),
+            after: None::<&Relation>,
+        },
+    )
     .await?;
     tx.commit().await?;
     Ok(relation)
@@ -156,7 +172,11 @@ struct ViewRow {
 }
 
 /// Every relation of `actor`, both directions, with the related actor's name, in one query.
-pub async fn for_actor(db: &Db, municipality: MunicipalityId, actor: ActorId) -> Result<Vec<RelationView>, StoreError> {
+pub async fn for_actor(
+    db: &Db,
+    municipality: MunicipalityId,
+    actor: ActorId,
+) -> Result<Vec<RelationView>, StoreError> {
     let rows: Vec<ViewRow> = on_db!(db, p => sqlx::query_as(
         "SELECT r.id, r.kind, r.from_actor_id, o.id AS other_id, o.name AS other_name, \
                 o.archived_at AS other_archived_at, r.start_date, r.end_date \
@@ -174,7 +194,11 @@ pub async fn for_actor(db: &Db, municipality: MunicipalityId, actor: ActorId) ->
             Ok(RelationView {
                 id: RelationId(r.id),
                 kind: r.kind.parse().map_err(|e| corrupt("relation kind", e))?,
-                direction: if r.from_actor_id == actor.0 { Direction::Outgoing } else { Direction::Incoming },
+                direction: if r.from_actor_id == actor.0 {
+                    Direction::Outgoing
+                } else {
+                    Direction::Incoming
+                },
                 other: ActorId(r.other_id),
                 other_name: r.other_name,
                 other_archived: r.other_archived_at.is_some(),

@@ -1,8 +1,8 @@
 //! Roles of users in municipalities.
 
-use crate::audit::{record, AuditContext, Change};
-use crate::db::{on_db, on_tx, Db, Tx};
-use crate::error::{constraint_on, corrupt, StoreError};
+use crate::audit::{AuditContext, Change, record};
+use crate::db::{Db, Tx, on_db, on_tx};
+use crate::error::{StoreError, constraint_on, corrupt};
 use cocity_domain::accounts::{DisplayName, Email};
 use cocity_domain::audit::{actions, entities};
 use cocity_domain::{ActorId, MunicipalityId, Principal, Role, RoleGrant, UserId};
@@ -33,7 +33,12 @@ struct AuditedGrant<'a> {
     grant: &'a RoleGrant,
 }
 
-pub(crate) async fn insert(tx: &mut Tx, ctx: &AuditContext, user: UserId, grant: &RoleGrant) -> Result<(), StoreError> {
+pub(crate) async fn insert(
+    tx: &mut Tx,
+    ctx: &AuditContext,
+    user: UserId,
+    grant: &RoleGrant,
+) -> Result<(), StoreError> {
     if let Some(actor) = grant.actor {
         // The represented actor must be of the same municipality.
         let n: i64 = on_tx!(tx, c => sqlx::query_scalar(
@@ -56,14 +61,18 @@ pub(crate) async fn insert(tx: &mut Tx, ctx: &AuditContext, user: UserId, grant:
         .fetch_one(c)
         .await)
     .map_err(constraint_on("role"))?;
-    record(tx, ctx, Change {
-        municipality: Some(grant.municipality),
-        action: actions::ROLE_GRANT,
-        entity_type: entities::ROLE,
-        entity_id: Some(id),
-        before: None::<&AuditedGrant<'_>>,
-        after: Some(&AuditedGrant { user, grant }),
-    })
+    record(
+        tx,
+        ctx,
+        Change {
+            municipality: Some(grant.municipality),
+            action: actions::ROLE_GRANT,
+            entity_type: entities::ROLE,
+            entity_id: Some(id),
+            before: None::<&AuditedGrant<'_>>,
+            after: Some(&AuditedGrant { user, grant }),
+        },
+    )
     .await
 }
 
@@ -71,7 +80,12 @@ pub(crate) async fn insert(tx: &mut Tx, ctx: &AuditContext, user: UserId, grant:
 /// `Invalid` (field `actor`) when a representative's actor is not of that municipality.
 /// Build the grant with `RoleGrant::new`, which checks the actor is set exactly for
 /// representatives.
-pub async fn grant(db: &Db, ctx: &AuditContext, user: UserId, grant: &RoleGrant) -> Result<(), StoreError> {
+pub async fn grant(
+    db: &Db,
+    ctx: &AuditContext,
+    user: UserId,
+    grant: &RoleGrant,
+) -> Result<(), StoreError> {
     let mut tx = db.begin().await?;
     insert(&mut tx, ctx, user, grant).await?;
     tx.commit().await
@@ -94,15 +108,26 @@ pub async fn revoke(
         .fetch_optional(c)
         .await)?;
     let (id, actor) = row.ok_or(StoreError::NotFound)?;
-    let grant = RoleGrant { municipality, role, actor: actor.map(ActorId) };
-    record(&mut tx, ctx, Change {
-        municipality: Some(municipality),
-        action: actions::ROLE_REVOKE,
-        entity_type: entities::ROLE,
-        entity_id: Some(id),
-        before: Some(&AuditedGrant { user, grant: &grant }),
-        after: None::<&AuditedGrant<'_>>,
-    })
+    let grant = RoleGrant {
+        municipality,
+        role,
+        actor: actor.map(ActorId),
+    };
+    record(
+        &mut tx,
+        ctx,
+        Change {
+            municipality: Some(municipality),
+            action: actions::ROLE_REVOKE,
+            entity_type: entities::ROLE,
+            entity_id: Some(id),
+            before: Some(&AuditedGrant {
+                user,
+                grant: &grant,
+            }),
+            after: None::<&AuditedGrant<'_>>,
+        },
+    )
     .await?;
     tx.commit().await
 }
@@ -122,7 +147,11 @@ pub async fn principal(db: &Db, user: UserId) -> Result<Option<Principal>, Store
     let Some(u) = crate::users::by_id(db, user).await? else {
         return Ok(None);
     };
-    Ok(Some(Principal { user, is_installation_admin: u.is_installation_admin, roles: for_user(db, user).await? }))
+    Ok(Some(Principal {
+        user,
+        is_installation_admin: u.is_installation_admin,
+        roles: for_user(db, user).await?,
+    }))
 }
 
 /// A role holder of a municipality, for the admin's list.
@@ -145,7 +174,10 @@ struct HolderRow {
 }
 
 /// Everyone holding a role in the municipality, by email, in one query.
-pub async fn for_municipality(db: &Db, municipality: MunicipalityId) -> Result<Vec<RoleHolder>, StoreError> {
+pub async fn for_municipality(
+    db: &Db,
+    municipality: MunicipalityId,
+) -> Result<Vec<RoleHolder>, StoreError> {
     let rows: Vec<HolderRow> = on_db!(db, p => sqlx::query_as(
         "SELECT r.user_id, u.email, u.display_name, r.municipality_id, r.role, r.actor_id \
          FROM roles r JOIN users u ON u.id = r.user_id WHERE r.municipality_id = $1 ORDER BY u.email, r.role")
@@ -157,7 +189,8 @@ pub async fn for_municipality(db: &Db, municipality: MunicipalityId) -> Result<V
             Ok(RoleHolder {
                 user: UserId(r.user_id),
                 email: Email::parse(&r.email).map_err(|e| corrupt("user email", e))?,
-                display_name: DisplayName::parse(&r.display_name).map_err(|e| corrupt("user display name", e))?,
+                display_name: DisplayName::parse(&r.display_name)
+                    .map_err(|e| corrupt("user display name", e))?,
                 grant: RoleGrant::try_from(GrantRow {
                     municipality_id: r.municipality_id,
                     role: r.role,

@@ -2,8 +2,8 @@
 //! 32-byte token; the database holds only its SHA-256, so a leaked database does not leak
 //! live sessions. Each session carries the CSRF secret its forms must echo.
 
-use crate::audit::{record, AuditContext, Change};
-use crate::db::{on_db, on_tx, Db};
+use crate::audit::{AuditContext, Change, record};
+use crate::db::{Db, on_db, on_tx};
 use crate::error::StoreError;
 use crate::roles::GrantRow;
 use crate::users::UserRow;
@@ -64,10 +64,19 @@ pub struct SessionInfo {
 }
 
 /// Opens a session for `user` (a sign-in) valid until `expires_at` (µs); audited as `user.login`.
-pub async fn create(db: &Db, user: UserId, now_us: i64, expires_at: i64) -> Result<NewSession, StoreError> {
+pub async fn create(
+    db: &Db,
+    user: UserId,
+    now_us: i64,
+    expires_at: i64,
+) -> Result<NewSession, StoreError> {
     let token = SessionToken(random_hex());
     let csrf_secret = random_hex();
-    let ctx = AuditContext { user: Some(user), municipality: None, now_us };
+    let ctx = AuditContext {
+        user: Some(user),
+        municipality: None,
+        now_us,
+    };
     let mut tx = db.begin().await?;
     on_tx!(&mut tx, c => sqlx::query(
         "INSERT INTO sessions (token_hash, user_id, csrf_secret, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
@@ -80,17 +89,25 @@ pub async fn create(db: &Db, user: UserId, now_us: i64, expires_at: i64) -> Resu
         .await
         .map(|r| r.rows_affected()))
     .map_err(crate::error::constraint_on("user"))?;
-    record(&mut tx, &ctx, Change {
-        municipality: None,
-        action: actions::USER_LOGIN,
-        entity_type: entities::SESSION,
-        entity_id: Some(user.0),
-        before: None::<&()>,
-        after: Some(&serde_json::json!({ "user": user, "expires_at": expires_at })),
-    })
+    record(
+        &mut tx,
+        &ctx,
+        Change {
+            municipality: None,
+            action: actions::USER_LOGIN,
+            entity_type: entities::SESSION,
+            entity_id: Some(user.0),
+            before: None::<&()>,
+            after: Some(&serde_json::json!({ "user": user, "expires_at": expires_at })),
+        },
+    )
     .await?;
     tx.commit().await?;
-    Ok(NewSession { token, csrf_secret, expires_at })
+    Ok(NewSession {
+        token,
+        csrf_secret,
+        expires_at,
+    })
 }
 
 #[derive(sqlx::FromRow)]
@@ -107,7 +124,11 @@ struct LookupRow {
 
 /// The live session of a token at `now_us`, with the user and all their roles, in one query
 /// (one row per role). `None` for an unknown or expired token.
-pub async fn lookup(db: &Db, token: &SessionToken, now_us: i64) -> Result<Option<SessionInfo>, StoreError> {
+pub async fn lookup(
+    db: &Db,
+    token: &SessionToken,
+    now_us: i64,
+) -> Result<Option<SessionInfo>, StoreError> {
     let rows: Vec<LookupRow> = on_db!(db, p => sqlx::query_as(
         "SELECT u.id, u.email, u.display_name, u.password_hash, u.language, u.is_installation_admin, u.created_at, \
                 s.csrf_secret, s.created_at AS session_created_at, s.expires_at, \
@@ -126,17 +147,35 @@ pub async fn lookup(db: &Db, token: &SessionToken, now_us: i64) -> Result<Option
         return Ok(None);
     };
     let mut roles = Vec::new();
-    let (csrf_secret, created_at, expires_at) = (first.csrf_secret, first.session_created_at, first.expires_at);
+    let (csrf_secret, created_at, expires_at) = (
+        first.csrf_secret,
+        first.session_created_at,
+        first.expires_at,
+    );
     let user = User::try_from(first.user)?;
     let grants = std::iter::once((first.municipality_id, first.role, first.actor_id))
         .chain(rows.map(|r| (r.municipality_id, r.role, r.actor_id)));
     for (municipality_id, role, actor_id) in grants {
         if let (Some(municipality_id), Some(role)) = (municipality_id, role) {
-            roles.push(RoleGrant::try_from(GrantRow { municipality_id, role, actor_id })?);
+            roles.push(RoleGrant::try_from(GrantRow {
+                municipality_id,
+                role,
+                actor_id,
+            })?);
         }
     }
-    let principal = Principal { user: user.id, is_installation_admin: user.is_installation_admin, roles };
-    Ok(Some(SessionInfo { user, principal, csrf_secret, created_at, expires_at }))
+    let principal = Principal {
+        user: user.id,
+        is_installation_admin: user.is_installation_admin,
+        roles,
+    };
+    Ok(Some(SessionInfo {
+        user,
+        principal,
+        csrf_secret,
+        created_at,
+        expires_at,
+    }))
 }
 
 /// Ends a session (logout); audited as `user.logout`. `false` if there was no such session.
@@ -150,22 +189,34 @@ pub async fn delete(db: &Db, token: &SessionToken, now_us: i64) -> Result<bool, 
     let Some(user) = user else {
         return Ok(false);
     };
-    let ctx = AuditContext { user: Some(UserId(user)), municipality: None, now_us };
-    record(&mut tx, &ctx, Change {
+    let ctx = AuditContext {
+        user: Some(UserId(user)),
         municipality: None,
-        action: actions::USER_LOGOUT,
-        entity_type: entities::SESSION,
-        entity_id: Some(user),
-        before: None::<&()>,
-        after: None::<&()>,
-    })
+        now_us,
+    };
+    record(
+        &mut tx,
+        &ctx,
+        Change {
+            municipality: None,
+            action: actions::USER_LOGOUT,
+            entity_type: entities::SESSION,
+            entity_id: Some(user),
+            before: None::<&()>,
+            after: None::<&()>,
+        },
+    )
     .await?;
     tx.commit().await?;
     Ok(true)
 }
 
 /// Ends every session of a user except `keep` (after a password change). Returns how many.
-pub async fn delete_for_user(db: &Db, user: UserId, keep: Option<&SessionToken>) -> Result<u64, StoreError> {
+pub async fn delete_for_user(
+    db: &Db,
+    user: UserId,
+    keep: Option<&SessionToken>,
+) -> Result<u64, StoreError> {
     let keep = keep.map(SessionToken::hash).unwrap_or_default();
     let done = on_db!(db, p => sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
         .bind(user.0)

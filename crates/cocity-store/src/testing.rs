@@ -21,8 +21,8 @@ use sha2::{Digest, Sha256};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{ConnectOptions, Connection};
 use std::str::FromStr;
-use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
+use std::sync::atomic::AtomicU64;
 
 /// The environment variable that selects PostgreSQL for the test suites.
 pub const POSTGRES_URL_VAR: &str = "COCITY_TEST_POSTGRES_URL";
@@ -57,7 +57,9 @@ impl TestDb {
         match TestDb::try_new().await {
             Ok(t) => t,
             Err(e) => match std::env::var(POSTGRES_URL_VAR) {
-                Ok(url) => panic!("{POSTGRES_URL_VAR}={url} is set but a test database could not be made there: {e}"),
+                Ok(url) => panic!(
+                    "{POSTGRES_URL_VAR}={url} is set but a test database could not be made there: {e}"
+                ),
                 Err(_) => panic!("could not make a SQLite test database: {e}"),
             },
         }
@@ -79,12 +81,19 @@ impl TestDb {
         let dir = tempfile::Builder::new()
             .prefix("cocity-test-")
             .tempdir()
-            .map_err(|e| StoreError::Corrupt(format!("cannot create a temporary directory: {e}")))?;
+            .map_err(|e| {
+                StoreError::Corrupt(format!("cannot create a temporary directory: {e}"))
+            })?;
         let url = format!("sqlite://{}", dir.path().join("test.db").display());
         let db = Db::connect_with_limit(&url, Some(4)).await?;
         db.migrate().await?;
         db.reset_query_count();
-        Ok(TestDb { db, url, _dir: Some(dir), postgres: None })
+        Ok(TestDb {
+            db,
+            url,
+            _dir: Some(dir),
+            postgres: None,
+        })
     }
 
     async fn postgres(admin_url: &str) -> Result<TestDb, StoreError> {
@@ -96,12 +105,16 @@ impl TestDb {
         // concurrent test process is building it); retry briefly.
         let mut attempt = 0;
         loop {
-            let done = sqlx::query(&format!("CREATE DATABASE \"{name}\" TEMPLATE \"{template}\""))
-                .execute(&mut conn)
-                .await;
+            let done = sqlx::query(&format!(
+                "CREATE DATABASE \"{name}\" TEMPLATE \"{template}\""
+            ))
+            .execute(&mut conn)
+            .await;
             match done {
                 Ok(_) => break,
-                Err(e) if attempt < 20 && e.to_string().contains("being accessed by other users") => {
+                Err(e)
+                    if attempt < 20 && e.to_string().contains("being accessed by other users") =>
+                {
                     attempt += 1;
                     tokio::time::sleep(std::time::Duration::from_millis(100)).await;
                 }
@@ -110,9 +123,20 @@ impl TestDb {
         }
         conn.close().await?;
         let options = admin.clone().database(&name);
-        let pool = PgPoolOptions::new().max_connections(4).connect_with(options).await?;
-        let db = Db::Postgres { pool, queries: Arc::new(AtomicU64::new(0)) };
-        Ok(TestDb { db, url: with_database(admin_url, &name), _dir: None, postgres: Some(PgDrop { admin, name }) })
+        let pool = PgPoolOptions::new()
+            .max_connections(4)
+            .connect_with(options)
+            .await?;
+        let db = Db::Postgres {
+            pool,
+            queries: Arc::new(AtomicU64::new(0)),
+        };
+        Ok(TestDb {
+            db,
+            url: with_database(admin_url, &name),
+            _dir: None,
+            postgres: Some(PgDrop { admin, name }),
+        })
     }
 }
 
@@ -124,11 +148,16 @@ impl Drop for TestDb {
         // Drop runs inside the test's runtime, which cannot be blocked on; a thread with its
         // own runtime drops the database (FORCE ends the pool's open connections).
         let dropper = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build();
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build();
             let Ok(runtime) = runtime else { return };
             runtime.block_on(async move {
                 if let Ok(mut conn) = admin.connect().await {
-                    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).execute(&mut conn).await;
+                    let _ =
+                        sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                            .execute(&mut conn)
+                            .await;
                     let _ = conn.close().await;
                 }
             });
@@ -178,20 +207,35 @@ async fn ensure_template(admin: &PgConnectOptions) -> Result<String, StoreError>
         .await?;
     if exists.is_none() {
         let building = format!("cocity_building_{}", random_suffix());
-        sqlx::query(&format!("CREATE DATABASE \"{building}\"")).execute(&mut conn).await?;
-        let pool = PgPoolOptions::new().max_connections(1).connect_with(admin.clone().database(&building)).await?;
+        sqlx::query(&format!("CREATE DATABASE \"{building}\""))
+            .execute(&mut conn)
+            .await?;
+        let pool = PgPoolOptions::new()
+            .max_connections(1)
+            .connect_with(admin.clone().database(&building))
+            .await?;
         let migrated = POSTGRES_MIGRATOR.run(&pool).await;
         pool.close().await;
         let renamed = match migrated {
-            Ok(()) => sqlx::query(&format!("ALTER DATABASE \"{building}\" RENAME TO \"{template}\"")).execute(&mut conn).await,
+            Ok(()) => {
+                sqlx::query(&format!(
+                    "ALTER DATABASE \"{building}\" RENAME TO \"{template}\""
+                ))
+                .execute(&mut conn)
+                .await
+            }
             Err(e) => {
-                let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS \"{building}\"")).execute(&mut conn).await;
+                let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS \"{building}\""))
+                    .execute(&mut conn)
+                    .await;
                 return Err(e.into());
             }
         };
         if renamed.is_err() {
             // Another process renamed its copy first; use theirs.
-            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS \"{building}\"")).execute(&mut conn).await;
+            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS \"{building}\""))
+                .execute(&mut conn)
+                .await;
         }
     }
     conn.close().await?;
@@ -210,7 +254,10 @@ impl MunicipalityBuilder {
         if let Some(first) = name.first_mut() {
             *first = first.to_ascii_uppercase();
         }
-        MunicipalityBuilder { slug: slug.to_owned(), name: name.into_iter().collect() }
+        MunicipalityBuilder {
+            slug: slug.to_owned(),
+            name: name.into_iter().collect(),
+        }
     }
 
     pub fn name(mut self, name: &str) -> Self {
@@ -219,7 +266,10 @@ impl MunicipalityBuilder {
     }
 
     pub async fn create(self, db: &Db) -> Municipality {
-        let draft = match MunicipalityDraft::parse(&MunicipalityInput { slug: self.slug.clone(), name: self.name }) {
+        let draft = match MunicipalityDraft::parse(&MunicipalityInput {
+            slug: self.slug.clone(),
+            name: self.name,
+        }) {
             Ok(d) => d,
             Err(e) => panic!("invalid test municipality {:?}: {e}", self.slug),
         };
@@ -289,16 +339,20 @@ impl UserBuilder {
 
     /// The representative of `actor`.
     pub fn representative(mut self, municipality: MunicipalityId, actor: ActorId) -> Self {
-        self.grants.push((municipality, Role::Representative, Some(actor)));
+        self.grants
+            .push((municipality, Role::Representative, Some(actor)));
         self
     }
 
     pub async fn create(self, db: &Db) -> TestUser {
         let who = self.email.clone();
         let email = Email::parse(&self.email).unwrap_or_else(|e| fail_user(&who, "email", &e));
-        let display_name = DisplayName::parse(&self.display_name).unwrap_or_else(|e| fail_user(&who, "display name", &e));
-        let password = NewPassword::parse(&self.password).unwrap_or_else(|e| fail_user(&who, "password", &e));
-        let password_hash = accounts::password::hash(&password).unwrap_or_else(|e| fail_user(&who, "hash", &e));
+        let display_name = DisplayName::parse(&self.display_name)
+            .unwrap_or_else(|e| fail_user(&who, "display name", &e));
+        let password =
+            NewPassword::parse(&self.password).unwrap_or_else(|e| fail_user(&who, "password", &e));
+        let password_hash =
+            accounts::password::hash(&password).unwrap_or_else(|e| fail_user(&who, "hash", &e));
         let new = NewUser {
             email,
             display_name,
@@ -307,15 +361,28 @@ impl UserBuilder {
             is_installation_admin: self.installation_admin,
         };
         let ctx = AuditContext::system(NOW_US);
-        let user = crate::users::create(db, &ctx, &new).await.unwrap_or_else(|e| fail_user(&who, "create", &e));
+        let user = crate::users::create(db, &ctx, &new)
+            .await
+            .unwrap_or_else(|e| fail_user(&who, "create", &e));
         let mut roles = Vec::new();
         for (municipality, role, actor) in &self.grants {
-            let grant = RoleGrant::new(*municipality, *role, *actor).unwrap_or_else(|e| fail_user(&who, "role", &e));
-            crate::roles::grant(db, &ctx, user.id, &grant).await.unwrap_or_else(|e| fail_user(&who, "grant", &e));
+            let grant = RoleGrant::new(*municipality, *role, *actor)
+                .unwrap_or_else(|e| fail_user(&who, "role", &e));
+            crate::roles::grant(db, &ctx, user.id, &grant)
+                .await
+                .unwrap_or_else(|e| fail_user(&who, "grant", &e));
             roles.push(grant);
         }
-        let principal = Principal { user: user.id, is_installation_admin: self.installation_admin, roles };
-        TestUser { user, password: self.password, principal }
+        let principal = Principal {
+            user: user.id,
+            is_installation_admin: self.installation_admin,
+            roles,
+        };
+        TestUser {
+            user,
+            password: self.password,
+            principal,
+        }
     }
 }
 
@@ -423,8 +490,14 @@ mod tests {
 
     #[test]
     fn replaces_the_database_of_a_url() {
-        assert_eq!(with_database("postgres://postgres@127.0.0.1:5432/postgres", "t1"), "postgres://postgres@127.0.0.1:5432/t1");
-        assert_eq!(with_database("postgres://u:p@h/db?sslmode=disable", "t1"), "postgres://u:p@h/t1?sslmode=disable");
+        assert_eq!(
+            with_database("postgres://postgres@127.0.0.1:5432/postgres", "t1"),
+            "postgres://postgres@127.0.0.1:5432/t1"
+        );
+        assert_eq!(
+            with_database("postgres://u:p@h/db?sslmode=disable", "t1"),
+            "postgres://u:p@h/t1?sslmode=disable"
+        );
         assert_eq!(with_database("postgres://h", "t1"), "postgres://h/t1");
     }
 }

@@ -1,9 +1,9 @@
 //! User accounts. Emails are stored lower-cased (the domain's `Email` normalises them), so
 //! the UNIQUE constraint makes them unique case-insensitively on both databases.
 
-use crate::audit::{record, AuditContext, Change};
-use crate::db::{on_db, on_tx, Db, Tx};
-use crate::error::{constraint_on, corrupt, StoreError};
+use crate::audit::{AuditContext, Change, record};
+use crate::db::{Db, Tx, on_db, on_tx};
+use crate::error::{StoreError, constraint_on, corrupt};
 use cocity_domain::accounts::{DisplayName, Email, Language, NewUser, PasswordHash, User};
 use cocity_domain::audit::{actions, entities};
 use cocity_domain::{MunicipalityId, Role, RoleGrant, UserId};
@@ -25,8 +25,12 @@ impl TryFrom<UserRow> for User {
         Ok(User {
             id: UserId(r.id),
             email: Email::parse(&r.email).map_err(|e| corrupt("user email", e))?,
-            display_name: DisplayName::parse(&r.display_name).map_err(|e| corrupt("user display name", e))?,
-            language: r.language.parse().map_err(|e| corrupt("user language", e))?,
+            display_name: DisplayName::parse(&r.display_name)
+                .map_err(|e| corrupt("user display name", e))?,
+            language: r
+                .language
+                .parse()
+                .map_err(|e| corrupt("user language", e))?,
             is_installation_admin: r.is_installation_admin,
             created_at: r.created_at,
             password_hash: PasswordHash::from_stored(r.password_hash),
@@ -51,14 +55,18 @@ async fn insert(tx: &mut Tx, ctx: &AuditContext, new: &NewUser) -> Result<User, 
         .await)
     .map_err(constraint_on("email"))?;
     let user = User::try_from(row)?;
-    record(tx, ctx, Change {
-        municipality: None,
-        action: actions::USER_CREATE,
-        entity_type: entities::USER,
-        entity_id: Some(user.id.0),
-        before: None::<&User>,
-        after: Some(&user),
-    })
+    record(
+        tx,
+        ctx,
+        Change {
+            municipality: None,
+            action: actions::USER_CREATE,
+            entity_type: entities::USER,
+            entity_id: Some(user.id.0),
+            before: None::<&User>,
+            after: Some(&user),
+        },
+    )
     .await?;
     Ok(user)
 }
@@ -81,7 +89,11 @@ pub async fn register(
 ) -> Result<User, StoreError> {
     let mut tx = db.begin().await?;
     let user = insert(&mut tx, ctx, new).await?;
-    let grant = RoleGrant { municipality, role: Role::Citizen, actor: None };
+    let grant = RoleGrant {
+        municipality,
+        role: Role::Citizen,
+        actor: None,
+    };
     crate::roles::insert(&mut tx, ctx, user.id, &grant).await?;
     tx.commit().await?;
     Ok(user)
@@ -106,7 +118,12 @@ pub async fn by_id(db: &Db, id: UserId) -> Result<Option<User>, StoreError> {
 }
 
 /// Replaces the password hash. The audit row records that it changed, never the hash.
-pub async fn set_password(db: &Db, ctx: &AuditContext, id: UserId, hash: &PasswordHash) -> Result<(), StoreError> {
+pub async fn set_password(
+    db: &Db,
+    ctx: &AuditContext,
+    id: UserId,
+    hash: &PasswordHash,
+) -> Result<(), StoreError> {
     let mut tx = db.begin().await?;
     let done = on_tx!(&mut tx, c => sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
         .bind(id.0)
@@ -118,20 +135,29 @@ pub async fn set_password(db: &Db, ctx: &AuditContext, id: UserId, hash: &Passwo
         return Err(StoreError::NotFound);
     }
     let note = serde_json::json!({ "password": "changed" });
-    record(&mut tx, ctx, Change {
-        municipality: None,
-        action: actions::USER_SET_PASSWORD,
-        entity_type: entities::USER,
-        entity_id: Some(id.0),
-        before: None::<&serde_json::Value>,
-        after: Some(&note),
-    })
+    record(
+        &mut tx,
+        ctx,
+        Change {
+            municipality: None,
+            action: actions::USER_SET_PASSWORD,
+            entity_type: entities::USER,
+            entity_id: Some(id.0),
+            before: None::<&serde_json::Value>,
+            after: Some(&note),
+        },
+    )
     .await?;
     tx.commit().await
 }
 
 /// Sets the preferred interface language.
-pub async fn set_language(db: &Db, ctx: &AuditContext, id: UserId, language: Language) -> Result<(), StoreError> {
+pub async fn set_language(
+    db: &Db,
+    ctx: &AuditContext,
+    id: UserId,
+    language: Language,
+) -> Result<(), StoreError> {
     let mut tx = db.begin().await?;
     let before: Option<String> = on_tx!(&mut tx, c => sqlx::query_scalar("SELECT language FROM users WHERE id = $1")
         .bind(id.0)
@@ -144,20 +170,25 @@ pub async fn set_language(db: &Db, ctx: &AuditContext, id: UserId, language: Lan
         .execute(c)
         .await
         .map(|r| r.rows_affected()))?;
-    record(&mut tx, ctx, Change {
-        municipality: None,
-        action: actions::USER_SET_LANGUAGE,
-        entity_type: entities::USER,
-        entity_id: Some(id.0),
-        before: Some(&serde_json::json!({ "language": before })),
-        after: Some(&serde_json::json!({ "language": language })),
-    })
+    record(
+        &mut tx,
+        ctx,
+        Change {
+            municipality: None,
+            action: actions::USER_SET_LANGUAGE,
+            entity_type: entities::USER,
+            entity_id: Some(id.0),
+            before: Some(&serde_json::json!({ "language": before })),
+            after: Some(&serde_json::json!({ "language": language })),
+        },
+    )
     .await?;
     tx.commit().await
 }
 
 /// Number of accounts (the binary uses it to tell a fresh installation).
 pub async fn count(db: &Db) -> Result<u64, StoreError> {
-    let n: i64 = on_db!(db, p => sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(p).await)?;
+    let n: i64 =
+        on_db!(db, p => sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(p).await)?;
     Ok(u64::try_from(n).unwrap_or(0))
 }

@@ -45,13 +45,24 @@ impl Chrome {
     }
 
     /// A message with two arguments (e.g. "page 2 of 7").
-    pub fn t2(&self, key: &str, n1: &str, v1: impl std::fmt::Display, n2: &str, v2: impl std::fmt::Display) -> String {
+    pub fn t2(
+        &self,
+        key: &str,
+        n1: &str,
+        v1: impl std::fmt::Display,
+        n2: &str,
+        v2: impl std::fmt::Display,
+    ) -> String {
         self.tr.t2(key, n1, v1, n2, v2)
     }
 
     /// A message with a count (plural forms select on it).
     pub fn tn(&self, key: &str, name: &str, value: impl std::fmt::Display) -> String {
-        self.tr.tn(key, name, value.to_string().parse::<i64>().unwrap_or(i64::MAX))
+        self.tr.tn(
+            key,
+            name,
+            value.to_string().parse::<i64>().unwrap_or(i64::MAX),
+        )
     }
 
     pub fn lang(&self) -> Lang {

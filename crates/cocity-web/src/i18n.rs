@@ -158,7 +158,14 @@ impl Tr {
     }
 
     /// The message `key` with two arguments.
-    pub fn t2(&self, key: &str, n1: &str, v1: impl std::fmt::Display, n2: &str, v2: impl std::fmt::Display) -> String {
+    pub fn t2(
+        &self,
+        key: &str,
+        n1: &str,
+        v1: impl std::fmt::Display,
+        n2: &str,
+        v2: impl std::fmt::Display,
+    ) -> String {
         let mut args = FluentArgs::new();
         args.set(n1.to_owned(), FluentValue::from(v1.to_string()));
         args.set(n2.to_owned(), FluentValue::from(v2.to_string()));

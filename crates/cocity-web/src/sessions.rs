@@ -29,13 +29,24 @@ pub async fn load(state: &AppState, cookie: &str) -> Result<Option<SignedIn>, Fa
     let Some(found) = cocity_store::sessions::lookup(&state.db, &token, now_micros()).await? else {
         return Ok(None);
     };
-    Ok(Some(SignedIn { user: found.user, principal: found.principal, csrf_secret: found.csrf_secret, token }))
+    Ok(Some(SignedIn {
+        user: found.user,
+        principal: found.principal,
+        csrf_secret: found.csrf_secret,
+        token,
+    }))
 }
 
 /// Opens a session for `user`; returns the cookie token.
 pub async fn open(state: &AppState, user: &User) -> Result<String, Failure> {
     let now = now_micros();
-    let session = cocity_store::sessions::create(&state.db, user.id, now, now.saturating_add(state.config.session_ttl_micros)).await?;
+    let session = cocity_store::sessions::create(
+        &state.db,
+        user.id,
+        now,
+        now.saturating_add(state.config.session_ttl_micros),
+    )
+    .await?;
     Ok(session.token.as_str().to_owned())
 }
 

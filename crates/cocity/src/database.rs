@@ -6,7 +6,11 @@ use cocity_store::Db;
 #[derive(clap::Args, Debug, Clone)]
 pub struct DatabaseArgs {
     /// `sqlite://PATH` (the embedded default) or `postgres://user@host:port/database`.
-    #[arg(long, env = "COCITY_DATABASE_URL", default_value = "sqlite://cocity.db")]
+    #[arg(
+        long,
+        env = "COCITY_DATABASE_URL",
+        default_value = "sqlite://cocity.db"
+    )]
     pub database_url: String,
 }
 

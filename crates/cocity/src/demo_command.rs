@@ -20,6 +20,7 @@ pub struct DemoArgs {
     pub log_format: LogFormat,
 }
 
+#[allow(clippy::print_stdout)] // the logins are the command's output
 pub fn run(args: DemoArgs) -> ExitCode {
     logging::init(args.log_format);
     crate::runtime::block_on(async move {

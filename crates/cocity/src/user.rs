@@ -4,11 +4,11 @@
 use std::io::BufRead;
 use std::process::ExitCode;
 
-use cocity_domain::accounts::{password, DisplayName, Email, Language, NewPassword, NewUser};
+use cocity_domain::accounts::{DisplayName, Email, Language, NewPassword, NewUser, password};
 use cocity_domain::{ActorId, Role, RoleGrant};
 use cocity_store::audit::AuditContext;
 
-use crate::database::{now_us, open_migrated, DatabaseArgs};
+use crate::database::{DatabaseArgs, now_us, open_migrated};
 
 #[derive(clap::Args, Debug)]
 pub struct UserArgs {
@@ -137,9 +137,18 @@ async fn create(url: String, parsed: ParsedUser) -> Result<(), String> {
         let ctx = AuditContext::new(None, Some(grant.municipality), now);
         cocity_store::roles::grant(&db, &ctx, user.id, &grant)
             .await
-            .map_err(|e| format!("user {} created, but the role was refused: {e}", user.email.as_str()))?;
+            .map_err(|e| {
+                format!(
+                    "user {} created, but the role was refused: {e}",
+                    user.email.as_str()
+                )
+            })?;
     }
-    eprintln!("cocity: created user {} (id {})", user.email.as_str(), user.id.0);
+    eprintln!(
+        "cocity: created user {} (id {})",
+        user.email.as_str(),
+        user.id.0
+    );
     db.close().await;
     Ok(())
 }

@@ -5,9 +5,9 @@ pub mod password;
 pub mod policy;
 pub mod throttle;
 
+use crate::FieldErrors;
 use crate::ids::UserId;
 use crate::vocabulary::vocabulary;
-use crate::FieldErrors;
 use serde::Serialize;
 use std::fmt;
 
@@ -33,7 +33,9 @@ impl Email {
             return Err("email-required");
         }
         let valid = s.len() <= 254
-            && !s.chars().any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>')
+            && !s
+                .chars()
+                .any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>')
             && match s.split_once('@') {
                 Some((local, domain)) => {
                     !local.is_empty()
@@ -45,7 +47,11 @@ impl Email {
                 }
                 None => false,
             };
-        if valid { Ok(Email(s.to_lowercase())) } else { Err("email-invalid") }
+        if valid {
+            Ok(Email(s.to_lowercase()))
+        } else {
+            Err("email-invalid")
+        }
     }
 
     pub fn as_str(&self) -> &str {
@@ -108,7 +114,11 @@ impl NewPassword {
     /// Parses a password typed twice (registration, password change).
     pub fn parse_confirmed(s: &str, confirmation: &str) -> Result<NewPassword, &'static str> {
         let p = NewPassword::parse(s)?;
-        if s == confirmation { Ok(p) } else { Err("password-mismatch") }
+        if s == confirmation {
+            Ok(p)
+        } else {
+            Err("password-mismatch")
+        }
     }
 
     pub fn expose(&self) -> &str {
@@ -151,7 +161,11 @@ impl Registration {
         );
         match (email, display_name, password) {
             (Some(email), Some(display_name), Some(password)) if errors.is_empty() => {
-                Ok(Registration { email, display_name, password })
+                Ok(Registration {
+                    email,
+                    display_name,
+                    password,
+                })
             }
             _ => Err(errors),
         }
@@ -187,9 +201,16 @@ mod tests {
 
     #[test]
     fn emails_are_normalised_and_checked() {
-        assert_eq!(Email::parse("  Anna.Rossi@Comune.Torino.IT ").unwrap().as_str(), "anna.rossi@comune.torino.it");
+        assert_eq!(
+            Email::parse("  Anna.Rossi@Comune.Torino.IT ")
+                .unwrap()
+                .as_str(),
+            "anna.rossi@comune.torino.it"
+        );
         assert_eq!(Email::parse(""), Err("email-required"));
-        for bad in ["anna", "anna@", "@x.it", "a@b", "a b@c.it", "a@b@c.it", "a@.it", "a@it.", "a@b..it"] {
+        for bad in [
+            "anna", "anna@", "@x.it", "a@b", "a b@c.it", "a@b@c.it", "a@.it", "a@it.", "a@b..it",
+        ] {
             assert_eq!(Email::parse(bad), Err("email-invalid"), "{bad}");
         }
     }

@@ -2,8 +2,8 @@
 //! PHC string form so that parameters can be raised later without breaking old hashes.
 
 use super::NewPassword;
-use argon2::password_hash::{PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier, SaltString};
 use std::fmt;
 use std::sync::OnceLock;
 
@@ -45,7 +45,9 @@ pub fn hash(password: &NewPassword) -> Result<PasswordHash, HashError> {
 /// Whether `candidate` matches `stored`. A malformed stored hash never matches.
 pub fn verify(candidate: &str, stored: &PasswordHash) -> bool {
     match argon2::password_hash::PasswordHash::new(stored.as_str()) {
-        Ok(parsed) => Argon2::default().verify_password(candidate.as_bytes(), &parsed).is_ok(),
+        Ok(parsed) => Argon2::default()
+            .verify_password(candidate.as_bytes(), &parsed)
+            .is_ok(),
         Err(_) => false,
     }
 }
@@ -55,7 +57,9 @@ pub fn verify(candidate: &str, stored: &PasswordHash) -> bool {
 pub fn verify_dummy(candidate: &str) {
     static DUMMY: OnceLock<Option<PasswordHash>> = OnceLock::new();
     let dummy = DUMMY.get_or_init(|| {
-        NewPassword::parse("a password nobody has, hashed once per process").ok().and_then(|p| hash(&p).ok())
+        NewPassword::parse("a password nobody has, hashed once per process")
+            .ok()
+            .and_then(|p| hash(&p).ok())
     });
     if let Some(dummy) = dummy {
         let _ = verify(candidate, dummy);
@@ -75,7 +79,10 @@ mod tests {
         assert_ne!(a, b);
         assert!(verify("correct horse battery", &a));
         assert!(!verify("correct horse batterY", &a));
-        assert!(!verify("x", &PasswordHash::from_stored("not a hash".into())));
+        assert!(!verify(
+            "x",
+            &PasswordHash::from_stored("not a hash".into())
+        ));
         verify_dummy("anything");
     }
 }

@@ -7,8 +7,20 @@ use crate::time::format_us;
 use std::io::Write;
 
 pub const COLUMNS: &[&str] = &[
-    "id", "name", "sector", "level", "kind", "description", "website", "contact", "identifiers", "latitude",
-    "longitude", "archived_at", "created_at", "updated_at",
+    "id",
+    "name",
+    "sector",
+    "level",
+    "kind",
+    "description",
+    "website",
+    "contact",
+    "identifiers",
+    "latitude",
+    "longitude",
+    "archived_at",
+    "created_at",
+    "updated_at",
 ];
 
 /// Writes the header and one row per actor.
@@ -23,8 +35,14 @@ pub fn write_csv<W: Write>(out: W, actors: &[Actor]) -> Result<(), csv::Error> {
             a.level.as_str().to_owned(),
             a.kind.as_str().to_owned(),
             guard_formula(&a.description),
-            a.website.as_ref().map(|w| w.as_str().to_owned()).unwrap_or_default(),
-            a.contact.as_ref().map(|c| guard_formula(c.as_str())).unwrap_or_default(),
+            a.website
+                .as_ref()
+                .map(|w| w.as_str().to_owned())
+                .unwrap_or_default(),
+            a.contact
+                .as_ref()
+                .map(|c| guard_formula(c.as_str()))
+                .unwrap_or_default(),
             guard_formula(&Identifier::format_list(&a.identifiers)),
             a.location.map(|l| l.lat().to_string()).unwrap_or_default(),
             a.location.map(|l| l.lon().to_string()).unwrap_or_default(),
@@ -40,7 +58,11 @@ pub fn write_csv<W: Write>(out: W, actors: &[Actor]) -> Result<(), csv::Error> {
 /// Spreadsheets run a cell starting with `=`, `+`, `-` or `@` as a formula (CSV injection);
 /// a leading `'` makes them show it as text. The import strips it again.
 pub(crate) fn guard_formula(cell: &str) -> String {
-    if cell.starts_with(['=', '+', '-', '@']) { format!("'{cell}") } else { cell.to_owned() }
+    if cell.starts_with(['=', '+', '-', '@']) {
+        format!("'{cell}")
+    } else {
+        cell.to_owned()
+    }
 }
 
 #[cfg(test)]
@@ -83,7 +105,10 @@ mod tests {
 
     #[test]
     fn writes_a_header_and_rows_that_import_back() {
-        let actors = vec![actor("Politecnico di Torino", "Ateneo, \"tecnico\"\nsu due righe"), actor("=HYPERLINK(1)", "-")];
+        let actors = vec![
+            actor("Politecnico di Torino", "Ateneo, \"tecnico\"\nsu due righe"),
+            actor("=HYPERLINK(1)", "-"),
+        ];
         let mut out = Vec::new();
         write_csv(&mut out, &actors).unwrap();
         let text = String::from_utf8(out.clone()).unwrap();

@@ -53,8 +53,16 @@ vocabulary!(
 );
 
 /// Parses a required vocabulary field, with distinct keys for "missing" and "unknown".
-pub(crate) fn parse_required<T: FromStr>(s: &str, required: &'static str, unknown: &'static str) -> Result<T, &'static str> {
-    if s.trim().is_empty() { Err(required) } else { s.parse().map_err(|_| unknown) }
+pub(crate) fn parse_required<T: FromStr>(
+    s: &str,
+    required: &'static str,
+    unknown: &'static str,
+) -> Result<T, &'static str> {
+    if s.trim().is_empty() {
+        Err(required)
+    } else {
+        s.parse().map_err(|_| unknown)
+    }
 }
 
 pub const MAX_NAME_CHARS: usize = 200;
@@ -115,12 +123,18 @@ impl Website {
             .or_else(|| s.strip_prefix("HTTP://"));
         let host = rest.map(|r| r.split(['/', '?', '#']).next().unwrap_or_default());
         let ok = s.len() <= 2048
-            && !s.chars().any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '<' || c == '>')
+            && !s
+                .chars()
+                .any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '<' || c == '>')
             && host.is_some_and(|h| {
                 let h = h.rsplit_once('@').map_or(h, |(_, h)| h);
                 !h.is_empty() && !h.starts_with('.') && !h.starts_with(':')
             });
-        if ok { Ok(Website(s.to_owned())) } else { Err("actor-website-invalid") }
+        if ok {
+            Ok(Website(s.to_owned()))
+        } else {
+            Err("actor-website-invalid")
+        }
     }
 
     pub fn as_str(&self) -> &str {
@@ -192,12 +206,17 @@ impl Identifier {
         let scheme = scheme.trim().to_lowercase();
         let value = value.trim();
         let scheme_ok = (1..=40).contains(&scheme.len())
-            && scheme.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+            && scheme
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
         let value_ok = !value.is_empty()
             && value.chars().count() <= 100
             && !value.chars().any(|c| c.is_control() || c == ';');
         if scheme_ok && value_ok {
-            Ok(Identifier { scheme, value: value.to_owned() })
+            Ok(Identifier {
+                scheme,
+                value: value.to_owned(),
+            })
         } else {
             Err("actor-identifier-invalid")
         }
@@ -217,7 +236,10 @@ impl Identifier {
 
     /// The inverse of [`Identifier::parse_list`].
     pub fn format_list(ids: &[Identifier]) -> String {
-        ids.iter().map(|i| format!("{}:{}", i.scheme, i.value)).collect::<Vec<_>>().join("; ")
+        ids.iter()
+            .map(|i| format!("{}:{}", i.scheme, i.value))
+            .collect::<Vec<_>>()
+            .join("; ")
     }
 }
 
@@ -265,8 +287,14 @@ mod tests {
         }
         assert_eq!(ActorKind::ALL.len(), 18);
         assert!("Public".parse::<Sector>().is_err());
-        assert_eq!(serde_json::to_string(&Sector::ThirdSector).unwrap(), "\"third_sector\"");
-        assert_eq!(serde_json::from_str::<Level>("\"european\"").unwrap(), Level::European);
+        assert_eq!(
+            serde_json::to_string(&Sector::ThirdSector).unwrap(),
+            "\"third_sector\""
+        );
+        assert_eq!(
+            serde_json::from_str::<Level>("\"european\"").unwrap(),
+            Level::European
+        );
         assert!(serde_json::from_str::<Level>("\"galactic\"").is_err());
     }
 
@@ -274,7 +302,10 @@ mod tests {
     fn names_are_trimmed_and_bounded() {
         assert_eq!(ActorName::parse("  Labsus ").unwrap().as_str(), "Labsus");
         assert_eq!(ActorName::parse(""), Err("actor-name-required"));
-        assert_eq!(ActorName::parse(&"x".repeat(201)), Err("actor-name-too-long"));
+        assert_eq!(
+            ActorName::parse(&"x".repeat(201)),
+            Err("actor-name-too-long")
+        );
         assert_eq!(ActorName::parse("a\u{0}b"), Err("actor-name-too-long"));
     }
 
@@ -282,7 +313,14 @@ mod tests {
     fn websites_must_be_http_urls_with_a_host() {
         assert!(Website::parse("https://www.labsus.org/chi-siamo?x=1").is_ok());
         assert!(Website::parse("http://torinowireless.it").is_ok());
-        for bad in ["www.labsus.org", "javascript:alert(1)", "https://", "https:///path", "https://a b.it", "ftp://x.it"] {
+        for bad in [
+            "www.labsus.org",
+            "javascript:alert(1)",
+            "https://",
+            "https:///path",
+            "https://a b.it",
+            "ftp://x.it",
+        ] {
             assert_eq!(Website::parse(bad), Err("actor-website-invalid"), "{bad}");
         }
     }
@@ -290,10 +328,19 @@ mod tests {
     #[test]
     fn identifiers_parse_as_a_list() {
         let ids = Identifier::parse_list("IT_tax_code: 123 ;\n vat:IT01").unwrap();
-        assert_eq!(ids, vec![
-            Identifier { scheme: "it_tax_code".into(), value: "123".into() },
-            Identifier { scheme: "vat".into(), value: "IT01".into() },
-        ]);
+        assert_eq!(
+            ids,
+            vec![
+                Identifier {
+                    scheme: "it_tax_code".into(),
+                    value: "123".into()
+                },
+                Identifier {
+                    scheme: "vat".into(),
+                    value: "IT01".into()
+                },
+            ]
+        );
         assert_eq!(Identifier::format_list(&ids), "it_tax_code:123; vat:IT01");
         assert!(Identifier::parse_list("").unwrap().is_empty());
         assert!(Identifier::parse_list("tax code:1").is_err());
@@ -305,6 +352,9 @@ mod tests {
         assert!(Location::parse(45.07, 7.68).is_ok());
         assert_eq!(Location::parse(90.1, 0.0), Err("actor-latitude-invalid"));
         assert_eq!(Location::parse(0.0, -180.5), Err("actor-longitude-invalid"));
-        assert_eq!(Location::parse(f64::NAN, 0.0), Err("actor-latitude-invalid"));
+        assert_eq!(
+            Location::parse(f64::NAN, 0.0),
+            Err("actor-latitude-invalid")
+        );
     }
 }

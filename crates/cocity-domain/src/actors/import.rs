@@ -12,7 +12,14 @@ use std::collections::HashMap;
 pub const MAX_ROWS: usize = 20_000;
 
 const REQUIRED: &[&str] = &["name", "sector", "level", "kind"];
-const OPTIONAL: &[&str] = &["description", "website", "contact", "identifiers", "latitude", "longitude"];
+const OPTIONAL: &[&str] = &[
+    "description",
+    "website",
+    "contact",
+    "identifiers",
+    "latitude",
+    "longitude",
+];
 const IGNORED: &[&str] = &["id", "archived_at", "created_at", "updated_at"];
 
 /// One problem in an import file.
@@ -27,12 +34,19 @@ pub struct RowError {
 }
 
 fn file_error(line: u64, field: Option<&str>, reason: &'static str) -> Vec<RowError> {
-    vec![RowError { line, field: field.map(str::to_owned), reason }]
+    vec![RowError {
+        line,
+        field: field.map(str::to_owned),
+        reason,
+    }]
 }
 
 /// Parses and validates a whole file. `Ok` holds one draft per data row, in file order.
 pub fn parse_csv(bytes: &[u8]) -> Result<Vec<ActorDraft>, Vec<RowError>> {
-    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(bytes);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(bytes);
     let mut records = reader.records();
     let header = match records.next() {
         None => return Err(file_error(1, None, "csv-header-missing")),
@@ -48,7 +62,11 @@ pub fn parse_csv(bytes: &[u8]) -> Result<Vec<ActorDraft>, Vec<RowError>> {
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                errors.push(RowError { line: line_of(&e), field: None, reason: "csv-malformed" });
+                errors.push(RowError {
+                    line: line_of(&e),
+                    field: None,
+                    reason: "csv-malformed",
+                });
                 continue;
             }
         };
@@ -60,11 +78,19 @@ pub fn parse_csv(bytes: &[u8]) -> Result<Vec<ActorDraft>, Vec<RowError>> {
             return Err(file_error(line, None, "csv-too-many-rows"));
         }
         if record.len() != header.len() {
-            errors.push(RowError { line, field: None, reason: "csv-malformed" });
+            errors.push(RowError {
+                line,
+                field: None,
+                reason: "csv-malformed",
+            });
             continue;
         }
         let cell = |name: &str| -> String {
-            columns.get(name).and_then(|&i| record.get(i)).map(unescape_formula).unwrap_or_default()
+            columns
+                .get(name)
+                .and_then(|&i| record.get(i))
+                .map(unescape_formula)
+                .unwrap_or_default()
         };
         let input = ActorInput {
             name: cell("name"),
@@ -81,17 +107,26 @@ pub fn parse_csv(bytes: &[u8]) -> Result<Vec<ActorDraft>, Vec<RowError>> {
         match ActorDraft::parse(&input) {
             Ok(draft) => {
                 let key = draft.name.as_str().to_lowercase();
-                if first_line_of_name.contains_key(&key) {
-                    errors.push(RowError { line, field: Some("name".into()), reason: "csv-duplicate-name" });
-                } else {
-                    first_line_of_name.insert(key, line);
-                    drafts.push(draft);
+                match first_line_of_name.entry(key) {
+                    std::collections::hash_map::Entry::Occupied(_) => errors.push(RowError {
+                        line,
+                        field: Some("name".into()),
+                        reason: "csv-duplicate-name",
+                    }),
+                    std::collections::hash_map::Entry::Vacant(slot) => {
+                        slot.insert(line);
+                        drafts.push(draft);
+                    }
                 }
             }
             Err(field_errors) => {
                 for (field, keys) in field_errors.iter() {
                     for key in keys {
-                        errors.push(RowError { line, field: Some(field.to_owned()), reason: key });
+                        errors.push(RowError {
+                            line,
+                            field: Some(field.to_owned()),
+                            reason: key,
+                        });
                     }
                 }
             }
@@ -111,18 +146,37 @@ fn read_header(header: &csv::StringRecord) -> Result<HashMap<String, usize>, Vec
     let mut columns = HashMap::new();
     for (i, raw) in header.iter().enumerate() {
         let name = raw.trim().trim_start_matches('\u{feff}').to_lowercase();
-        if !(REQUIRED.contains(&name.as_str()) || OPTIONAL.contains(&name.as_str()) || IGNORED.contains(&name.as_str())) {
-            errors.push(RowError { line: 1, field: Some(raw.trim().to_owned()), reason: "csv-column-unknown" });
+        if !(REQUIRED.contains(&name.as_str())
+            || OPTIONAL.contains(&name.as_str())
+            || IGNORED.contains(&name.as_str()))
+        {
+            errors.push(RowError {
+                line: 1,
+                field: Some(raw.trim().to_owned()),
+                reason: "csv-column-unknown",
+            });
         } else if columns.insert(name.clone(), i).is_some() {
-            errors.push(RowError { line: 1, field: Some(name), reason: "csv-column-duplicate" });
+            errors.push(RowError {
+                line: 1,
+                field: Some(name),
+                reason: "csv-column-duplicate",
+            });
         }
     }
     for required in REQUIRED {
         if !columns.contains_key(*required) {
-            errors.push(RowError { line: 1, field: Some((*required).to_owned()), reason: "csv-column-missing" });
+            errors.push(RowError {
+                line: 1,
+                field: Some((*required).to_owned()),
+                reason: "csv-column-missing",
+            });
         }
     }
-    if errors.is_empty() { Ok(columns) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(columns)
+    } else {
+        Err(errors)
+    }
 }
 
 fn line_of(e: &csv::Error) -> u64 {
@@ -152,7 +206,10 @@ mod tests {
         let drafts = parse_csv(csv.as_bytes()).unwrap();
         assert_eq!(drafts.len(), 2);
         assert_eq!(drafts[0].sector, Sector::Knowledge);
-        assert_eq!(drafts[1].name.as_str(), "Labsus, Laboratorio per la sussidiarietà");
+        assert_eq!(
+            drafts[1].name.as_str(),
+            "Labsus, Laboratorio per la sussidiarietà"
+        );
         assert_eq!(drafts[1].website, None);
     }
 
@@ -165,32 +222,46 @@ mod tests {
                    Ok actor,civic,local,social_street,,\n\
                    short,row\n";
         let errors = parse_csv(csv.as_bytes()).unwrap_err();
-        let seen: Vec<(u64, Option<&str>, &str)> =
-            errors.iter().map(|e| (e.line, e.field.as_deref(), e.reason)).collect();
-        assert_eq!(seen, vec![
-            (3, Some("name"), "actor-name-required"),
-            (4, Some("latitude"), "actor-latitude-invalid"),
-            (4, Some("sector"), "actor-sector-unknown"),
-            (5, Some("name"), "csv-duplicate-name"),
-            (6, None, "csv-malformed"),
-        ]);
+        let seen: Vec<(u64, Option<&str>, &str)> = errors
+            .iter()
+            .map(|e| (e.line, e.field.as_deref(), e.reason))
+            .collect();
+        assert_eq!(
+            seen,
+            vec![
+                (3, Some("name"), "actor-name-required"),
+                (4, Some("latitude"), "actor-latitude-invalid"),
+                (4, Some("sector"), "actor-sector-unknown"),
+                (5, Some("name"), "csv-duplicate-name"),
+                (6, None, "csv-malformed"),
+            ]
+        );
     }
 
     #[test]
     fn the_header_is_checked() {
         assert_eq!(parse_csv(b"").unwrap_err()[0].reason, "csv-header-missing");
         let e = parse_csv(b"name,sector,colour\nA,public,red\n").unwrap_err();
-        let reasons: Vec<_> = e.iter().map(|e| (e.reason, e.field.clone().unwrap_or_default())).collect();
+        let reasons: Vec<_> = e
+            .iter()
+            .map(|e| (e.reason, e.field.clone().unwrap_or_default()))
+            .collect();
         assert!(reasons.contains(&("csv-column-unknown", "colour".into())));
         assert!(reasons.contains(&("csv-column-missing", "level".into())));
         assert!(reasons.contains(&("csv-column-missing", "kind".into())));
-        assert_eq!(parse_csv(b"name,sector,level,kind\n").unwrap_err()[0].reason, "csv-no-rows");
+        assert_eq!(
+            parse_csv(b"name,sector,level,kind\n").unwrap_err()[0].reason,
+            "csv-no-rows"
+        );
     }
 
     #[test]
     fn a_byte_order_mark_and_export_only_columns_are_accepted() {
         let csv = "\u{feff}id,name,sector,level,kind,created_at\n7,Torino Wireless,private,regional,foundation,x\n";
-        assert_eq!(parse_csv(csv.as_bytes()).unwrap()[0].name.as_str(), "Torino Wireless");
+        assert_eq!(
+            parse_csv(csv.as_bytes()).unwrap()[0].name.as_str(),
+            "Torino Wireless"
+        );
     }
 
     #[test]

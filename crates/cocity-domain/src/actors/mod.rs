@@ -11,8 +11,8 @@ pub mod relations;
 pub use fields::{ActorKind, ActorName, Contact, Identifier, Level, Location, Sector, Website};
 pub use relations::{Relation, RelationDraft, RelationInput, RelationKind};
 
-use crate::ids::{ActorId, MunicipalityId};
 use crate::FieldErrors;
+use crate::ids::{ActorId, MunicipalityId};
 use serde::Serialize;
 
 pub const MAX_DESCRIPTION_CHARS: usize = 5000;
@@ -53,9 +53,22 @@ impl ActorDraft {
     pub fn parse(input: &ActorInput) -> Result<ActorDraft, FieldErrors> {
         let mut errors = FieldErrors::new();
         let name = errors.check("name", ActorName::parse(&input.name));
-        let sector = errors.check("sector", fields::parse_required(&input.sector, "actor-sector-required", "actor-sector-unknown"));
-        let level = errors.check("level", fields::parse_required(&input.level, "actor-level-required", "actor-level-unknown"));
-        let kind = errors.check("kind", fields::parse_required(&input.kind, "actor-kind-required", "actor-kind-unknown"));
+        let sector = errors.check(
+            "sector",
+            fields::parse_required(
+                &input.sector,
+                "actor-sector-required",
+                "actor-sector-unknown",
+            ),
+        );
+        let level = errors.check(
+            "level",
+            fields::parse_required(&input.level, "actor-level-required", "actor-level-unknown"),
+        );
+        let kind = errors.check(
+            "kind",
+            fields::parse_required(&input.kind, "actor-kind-required", "actor-kind-unknown"),
+        );
         let description = input.description.trim().to_owned();
         if description.chars().count() > MAX_DESCRIPTION_CHARS {
             errors.add("description", "actor-description-too-long");
@@ -65,11 +78,25 @@ impl ActorDraft {
         let identifiers = errors.check("identifiers", Identifier::parse_list(&input.identifiers));
         let location = parse_location(&input.latitude, &input.longitude, &mut errors);
         match (name, sector, level, kind, website, contact, identifiers) {
-            (Some(name), Some(sector), Some(level), Some(kind), Some(website), Some(contact), Some(identifiers))
-                if errors.is_empty() =>
-            {
-                Ok(ActorDraft { name, sector, level, kind, description, website, contact, identifiers, location })
-            }
+            (
+                Some(name),
+                Some(sector),
+                Some(level),
+                Some(kind),
+                Some(website),
+                Some(contact),
+                Some(identifiers),
+            ) if errors.is_empty() => Ok(ActorDraft {
+                name,
+                sector,
+                level,
+                kind,
+                description,
+                website,
+                contact,
+                identifiers,
+                location,
+            }),
             _ => Err(errors),
         }
     }
@@ -82,17 +109,38 @@ impl ActorDraft {
             level: self.level.as_str().to_owned(),
             kind: self.kind.as_str().to_owned(),
             description: self.description.clone(),
-            website: self.website.as_ref().map(|w| w.as_str().to_owned()).unwrap_or_default(),
-            contact: self.contact.as_ref().map(|c| c.as_str().to_owned()).unwrap_or_default(),
+            website: self
+                .website
+                .as_ref()
+                .map(|w| w.as_str().to_owned())
+                .unwrap_or_default(),
+            contact: self
+                .contact
+                .as_ref()
+                .map(|c| c.as_str().to_owned())
+                .unwrap_or_default(),
             identifiers: Identifier::format_list(&self.identifiers),
-            latitude: self.location.map(|l| l.lat().to_string()).unwrap_or_default(),
-            longitude: self.location.map(|l| l.lon().to_string()).unwrap_or_default(),
+            latitude: self
+                .location
+                .map(|l| l.lat().to_string())
+                .unwrap_or_default(),
+            longitude: self
+                .location
+                .map(|l| l.lon().to_string())
+                .unwrap_or_default(),
         }
     }
 }
 
-fn optional<T>(s: &str, parse: fn(&str) -> Result<T, &'static str>) -> Result<Option<T>, &'static str> {
-    if s.trim().is_empty() { Ok(None) } else { parse(s).map(Some) }
+fn optional<T>(
+    s: &str,
+    parse: fn(&str) -> Result<T, &'static str>,
+) -> Result<Option<T>, &'static str> {
+    if s.trim().is_empty() {
+        Ok(None)
+    } else {
+        parse(s).map(Some)
+    }
 }
 
 fn parse_location(lat: &str, lon: &str, errors: &mut FieldErrors) -> Option<Location> {
@@ -108,8 +156,14 @@ fn parse_location(lat: &str, lon: &str, errors: &mut FieldErrors) -> Option<Loca
             None
         }
         (false, false) => {
-            let la = lat.parse::<f64>().ok().filter(|v| v.is_finite() && (-90.0..=90.0).contains(v));
-            let lo = lon.parse::<f64>().ok().filter(|v| v.is_finite() && (-180.0..=180.0).contains(v));
+            let la = lat
+                .parse::<f64>()
+                .ok()
+                .filter(|v| v.is_finite() && (-90.0..=90.0).contains(v));
+            let lo = lon
+                .parse::<f64>()
+                .ok()
+                .filter(|v| v.is_finite() && (-180.0..=180.0).contains(v));
             if la.is_none() {
                 errors.add("latitude", "actor-latitude-invalid");
             }
@@ -248,16 +302,35 @@ mod tests {
 
     #[test]
     fn location_needs_both_coordinates() {
-        let e = ActorDraft::parse(&ActorInput { longitude: "".into(), ..valid() }).unwrap_err();
+        let e = ActorDraft::parse(&ActorInput {
+            longitude: "".into(),
+            ..valid()
+        })
+        .unwrap_err();
         assert_eq!(e.get("longitude"), &["actor-location-incomplete"]);
-        let d = ActorDraft::parse(&ActorInput { latitude: "".into(), longitude: " ".into(), ..valid() }).unwrap();
+        let d = ActorDraft::parse(&ActorInput {
+            latitude: "".into(),
+            longitude: " ".into(),
+            ..valid()
+        })
+        .unwrap();
         assert_eq!(d.location, None);
     }
 
     #[test]
     fn text_pattern_escapes_like_wildcards() {
-        let f = ActorFilter { text: Some(" 100%_Città\\ ".into()), ..ActorFilter::default() };
+        let f = ActorFilter {
+            text: Some(" 100%_Città\\ ".into()),
+            ..ActorFilter::default()
+        };
         assert_eq!(f.text_pattern().as_deref(), Some("%100\\%\\_città\\\\%"));
-        assert_eq!(ActorFilter { text: Some("  ".into()), ..ActorFilter::default() }.text_pattern(), None);
+        assert_eq!(
+            ActorFilter {
+                text: Some("  ".into()),
+                ..ActorFilter::default()
+            }
+            .text_pattern(),
+            None
+        );
     }
 }

@@ -6,7 +6,7 @@
 //! - archived actors can no longer be changed;
 //! - installation admins manage municipalities, not registries, so they get no rights here.
 
-use crate::access::{require_staff, signed_in, Principal, Refusal};
+use crate::access::{Principal, Refusal, require_staff, signed_in};
 use crate::actors::Actor;
 use crate::ids::MunicipalityId;
 
@@ -16,7 +16,11 @@ pub fn can_create(who: Option<&Principal>, municipality: MunicipalityId) -> Resu
 }
 
 /// Editing `actor` (its fields or its relations) through `municipality`'s pages.
-pub fn can_edit(who: Option<&Principal>, municipality: MunicipalityId, actor: &Actor) -> Result<(), Refusal> {
+pub fn can_edit(
+    who: Option<&Principal>,
+    municipality: MunicipalityId,
+    actor: &Actor,
+) -> Result<(), Refusal> {
     let p = signed_in(who)?;
     if actor.municipality != municipality {
         return Err(Refusal::OtherMunicipality);
@@ -30,16 +34,28 @@ pub fn can_edit(who: Option<&Principal>, municipality: MunicipalityId, actor: &A
             return Err(Refusal::NotYourActor);
         }
     }
-    if actor.is_archived() { Err(Refusal::Archived) } else { Ok(()) }
+    if actor.is_archived() {
+        Err(Refusal::Archived)
+    } else {
+        Ok(())
+    }
 }
 
 /// Archiving `actor`: staff only, and only once.
-pub fn can_archive(who: Option<&Principal>, municipality: MunicipalityId, actor: &Actor) -> Result<(), Refusal> {
+pub fn can_archive(
+    who: Option<&Principal>,
+    municipality: MunicipalityId,
+    actor: &Actor,
+) -> Result<(), Refusal> {
     require_staff(who, municipality)?;
     if actor.municipality != municipality {
         return Err(Refusal::OtherMunicipality);
     }
-    if actor.is_archived() { Err(Refusal::Archived) } else { Ok(()) }
+    if actor.is_archived() {
+        Err(Refusal::Archived)
+    } else {
+        Ok(())
+    }
 }
 
 /// Importing actors from CSV: the same as creating them.
@@ -50,8 +66,8 @@ pub fn can_import(who: Option<&Principal>, municipality: MunicipalityId) -> Resu
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::access::fixtures::*;
     use crate::access::Role;
+    use crate::access::fixtures::*;
     use crate::actors::{ActorDraft, ActorInput};
     use crate::ids::ActorId;
 
@@ -104,11 +120,23 @@ mod tests {
     fn staff_of_another_municipality_is_refused() {
         let bologna_officer = with_role(BOLOGNA, Role::Officer, None);
         let a = actor(1, TURIN, false);
-        assert_eq!(can_create(Some(&bologna_officer), TURIN), Err(Refusal::OtherMunicipality));
-        assert_eq!(can_edit(Some(&bologna_officer), TURIN, &a), Err(Refusal::OtherMunicipality));
+        assert_eq!(
+            can_create(Some(&bologna_officer), TURIN),
+            Err(Refusal::OtherMunicipality)
+        );
+        assert_eq!(
+            can_edit(Some(&bologna_officer), TURIN, &a),
+            Err(Refusal::OtherMunicipality)
+        );
         // A Bologna officer reaching a Turin actor through Bologna's pages.
-        assert_eq!(can_edit(Some(&bologna_officer), BOLOGNA, &a), Err(Refusal::OtherMunicipality));
-        assert_eq!(can_archive(Some(&bologna_officer), BOLOGNA, &a), Err(Refusal::OtherMunicipality));
+        assert_eq!(
+            can_edit(Some(&bologna_officer), BOLOGNA, &a),
+            Err(Refusal::OtherMunicipality)
+        );
+        assert_eq!(
+            can_archive(Some(&bologna_officer), BOLOGNA, &a),
+            Err(Refusal::OtherMunicipality)
+        );
     }
 
     #[test]
@@ -126,8 +154,14 @@ mod tests {
     fn representatives_edit_only_their_own_actor_and_never_archive() {
         let rep = with_role(TURIN, Role::Representative, Some(ActorId(1)));
         assert!(can_edit(Some(&rep), TURIN, &actor(1, TURIN, false)).is_ok());
-        assert_eq!(can_edit(Some(&rep), TURIN, &actor(2, TURIN, false)), Err(Refusal::NotYourActor));
-        assert_eq!(can_archive(Some(&rep), TURIN, &actor(1, TURIN, false)), Err(Refusal::WrongRole));
+        assert_eq!(
+            can_edit(Some(&rep), TURIN, &actor(2, TURIN, false)),
+            Err(Refusal::NotYourActor)
+        );
+        assert_eq!(
+            can_archive(Some(&rep), TURIN, &actor(1, TURIN, false)),
+            Err(Refusal::WrongRole)
+        );
         assert_eq!(can_create(Some(&rep), TURIN), Err(Refusal::WrongRole));
     }
 
@@ -136,7 +170,10 @@ mod tests {
         let officer = with_role(TURIN, Role::Officer, None);
         let a = actor(1, TURIN, true);
         assert_eq!(can_edit(Some(&officer), TURIN, &a), Err(Refusal::Archived));
-        assert_eq!(can_archive(Some(&officer), TURIN, &a), Err(Refusal::Archived));
+        assert_eq!(
+            can_archive(Some(&officer), TURIN, &a),
+            Err(Refusal::Archived)
+        );
     }
 
     #[test]

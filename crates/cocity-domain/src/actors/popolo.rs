@@ -97,10 +97,15 @@ pub fn organization_id(id: ActorId) -> String {
 /// document never points at an organisation it does not hold.
 pub fn document(actors: &[Actor], relations: &[Relation]) -> PopoloDocument {
     let present: std::collections::HashSet<ActorId> = actors.iter().map(|a| a.id).collect();
-    let relations: Vec<&Relation> =
-        relations.iter().filter(|r| present.contains(&r.from) && present.contains(&r.to)).collect();
+    let relations: Vec<&Relation> = relations
+        .iter()
+        .filter(|r| present.contains(&r.from) && present.contains(&r.to))
+        .collect();
     let mut parents: HashMap<ActorId, ActorId> = HashMap::new();
-    let mut unit_of: Vec<&&Relation> = relations.iter().filter(|r| r.kind == RelationKind::UnitOf).collect();
+    let mut unit_of: Vec<&&Relation> = relations
+        .iter()
+        .filter(|r| r.kind == RelationKind::UnitOf)
+        .collect();
     unit_of.sort_by_key(|r| r.id);
     for r in unit_of {
         parents.entry(r.from).or_insert(r.to);
@@ -118,15 +123,30 @@ pub fn document(actors: &[Actor], relations: &[Relation]) -> PopoloDocument {
             identifiers: a
                 .identifiers
                 .iter()
-                .map(|i| PopoloIdentifier { scheme: i.scheme.clone(), identifier: i.value.clone() })
+                .map(|i| PopoloIdentifier {
+                    scheme: i.scheme.clone(),
+                    identifier: i.value.clone(),
+                })
                 .collect(),
-            links: a.website.iter().map(|w| Link { url: w.as_str().to_owned(), note: "website" }).collect(),
+            links: a
+                .website
+                .iter()
+                .map(|w| Link {
+                    url: w.as_str().to_owned(),
+                    note: "website",
+                })
+                .collect(),
             contact_details: a
                 .contact
                 .iter()
-                .map(|c| ContactDetail { kind: if c.is_email() { "email" } else { "voice" }, value: c.as_str().to_owned() })
+                .map(|c| ContactDetail {
+                    kind: if c.is_email() { "email" } else { "voice" },
+                    value: c.as_str().to_owned(),
+                })
                 .collect(),
-            dissolution_date: a.archived_at.map(|t| format_us(t).chars().take(10).collect()),
+            dissolution_date: a
+                .archived_at
+                .map(|t| format_us(t).chars().take(10).collect()),
             lat: a.location.map(|l| l.lat()),
             lon: a.location.map(|l| l.lon()),
         })
@@ -143,14 +163,20 @@ pub fn document(actors: &[Actor], relations: &[Relation]) -> PopoloDocument {
             Membership {
                 id: format!("relation-{}", r.id),
                 organization_id: organization_id(organization),
-                member: MemberRef { kind: "Organization", id: organization_id(member) },
+                member: MemberRef {
+                    kind: "Organization",
+                    id: organization_id(member),
+                },
                 role,
                 start_date: r.start_date.map(|d| d.to_string()),
                 end_date: r.end_date.map(|d| d.to_string()),
             }
         })
         .collect();
-    PopoloDocument { organizations, memberships }
+    PopoloDocument {
+        organizations,
+        memberships,
+    }
 }
 
 #[cfg(test)]
@@ -207,8 +233,18 @@ mod tests {
     fn maps_actors_and_relations() {
         let actors = vec![
             actor(1, "Città di Torino", "municipality", "+39 011 01123"),
-            actor(2, "Smart City unit", "municipal_unit", "smartcity@comune.torino.it"),
-            actor(3, "Fondazione Torino Smart City", "foundation", "info@torinosmartcity.it"),
+            actor(
+                2,
+                "Smart City unit",
+                "municipal_unit",
+                "smartcity@comune.torino.it",
+            ),
+            actor(
+                3,
+                "Fondazione Torino Smart City",
+                "foundation",
+                "info@torinosmartcity.it",
+            ),
         ];
         let relations = vec![
             relation(10, 2, 1, RelationKind::UnitOf),
@@ -218,11 +254,24 @@ mod tests {
         let doc = document(&actors, &relations);
         let json = serde_json::to_value(&doc).unwrap();
         assert_eq!(json["organizations"][1]["parent_id"], "actor-1");
-        assert_eq!(json["organizations"][0]["contact_details"][0]["type"], "voice");
-        assert_eq!(json["organizations"][1]["contact_details"][0]["type"], "email");
-        assert_eq!(json["organizations"][0]["identifiers"][0]["scheme"], "it_tax_code");
+        assert_eq!(
+            json["organizations"][0]["contact_details"][0]["type"],
+            "voice"
+        );
+        assert_eq!(
+            json["organizations"][1]["contact_details"][0]["type"],
+            "email"
+        );
+        assert_eq!(
+            json["organizations"][0]["identifiers"][0]["scheme"],
+            "it_tax_code"
+        );
         assert_eq!(json["organizations"][0]["classification"], "municipality");
-        assert_eq!(doc.memberships.len(), 2, "the relation to an absent actor is left out");
+        assert_eq!(
+            doc.memberships.len(),
+            2,
+            "the relation to an absent actor is left out"
+        );
         assert_eq!(json["memberships"][1]["organization_id"], "actor-3");
         assert_eq!(json["memberships"][1]["member"]["id"], "actor-1");
         assert_eq!(json["memberships"][1]["member"]["@type"], "Organization");

@@ -2,10 +2,10 @@
 //! "`from` is *kind* `to`": the smart-city unit `unit_of` the municipality,
 //! Fondazione Torino Smart City `founded_by` the municipality.
 
+use crate::FieldErrors;
 use crate::ids::{ActorId, MunicipalityId, RelationId};
 use crate::time::IsoDate;
 use crate::vocabulary::vocabulary;
-use crate::FieldErrors;
 use serde::Serialize;
 
 vocabulary!(
@@ -62,19 +62,31 @@ impl RelationDraft {
         };
         let kind = errors.check(
             "kind",
-            super::fields::parse_required(&input.kind, "relation-kind-required", "relation-kind-unknown"),
+            super::fields::parse_required(
+                &input.kind,
+                "relation-kind-required",
+                "relation-kind-unknown",
+            ),
         );
-        let start_date = errors.check("start_date", optional_date(&input.start_date)).flatten();
-        let end_date = errors.check("end_date", optional_date(&input.end_date)).flatten();
-        if let (Some(s), Some(e)) = (start_date, end_date) {
-            if e < s {
-                errors.add("end_date", "relation-end-before-start");
-            }
+        let start_date = errors
+            .check("start_date", optional_date(&input.start_date))
+            .flatten();
+        let end_date = errors
+            .check("end_date", optional_date(&input.end_date))
+            .flatten();
+        if let (Some(s), Some(e)) = (start_date, end_date)
+            && e < s
+        {
+            errors.add("end_date", "relation-end-before-start");
         }
         match (to, kind) {
-            (Some(to), Some(kind)) if errors.is_empty() => {
-                Ok(RelationDraft { from, to, kind, start_date, end_date })
-            }
+            (Some(to), Some(kind)) if errors.is_empty() => Ok(RelationDraft {
+                from,
+                to,
+                kind,
+                start_date,
+                end_date,
+            }),
             _ => Err(errors),
         }
     }
@@ -84,7 +96,9 @@ fn optional_date(s: &str) -> Result<Option<IsoDate>, &'static str> {
     if s.trim().is_empty() {
         Ok(None)
     } else {
-        IsoDate::parse(s).map(Some).map_err(|_| "relation-date-invalid")
+        IsoDate::parse(s)
+            .map(Some)
+            .map_err(|_| "relation-date-invalid")
     }
 }
 
@@ -106,19 +120,32 @@ mod tests {
     use super::*;
 
     fn input(other: &str, kind: &str, start: &str, end: &str) -> RelationInput {
-        RelationInput { other_actor: other.into(), kind: kind.into(), start_date: start.into(), end_date: end.into() }
+        RelationInput {
+            other_actor: other.into(),
+            kind: kind.into(),
+            start_date: start.into(),
+            end_date: end.into(),
+        }
     }
 
     #[test]
     fn parses_a_dated_relation() {
-        let d = RelationDraft::parse(ActorId(1), &input("2", "founded_by", "2008-05-01", "")).unwrap();
+        let d =
+            RelationDraft::parse(ActorId(1), &input("2", "founded_by", "2008-05-01", "")).unwrap();
         assert_eq!((d.to, d.kind), (ActorId(2), RelationKind::FoundedBy));
-        assert_eq!(d.start_date.map(|d| d.to_string()).as_deref(), Some("2008-05-01"));
+        assert_eq!(
+            d.start_date.map(|d| d.to_string()).as_deref(),
+            Some("2008-05-01")
+        );
     }
 
     #[test]
     fn refuses_self_relations_unknown_kinds_and_reversed_dates() {
-        let e = RelationDraft::parse(ActorId(1), &input("1", "friend_of", "2020-01-01", "2019-01-01")).unwrap_err();
+        let e = RelationDraft::parse(
+            ActorId(1),
+            &input("1", "friend_of", "2020-01-01", "2019-01-01"),
+        )
+        .unwrap_err();
         assert_eq!(e.get("other_actor"), &["relation-self"]);
         assert_eq!(e.get("kind"), &["relation-kind-unknown"]);
         assert_eq!(e.get("end_date"), &["relation-end-before-start"]);

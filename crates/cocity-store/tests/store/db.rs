@@ -27,11 +27,25 @@ async fn sqlite_connections_get_wal_foreign_keys_and_busy_timeout() {
     let db = Db::connect(path.to_str().unwrap()).await.unwrap();
     assert!(path.exists(), "a plain path creates the file");
     assert_eq!(db.backend(), Backend::Sqlite);
-    let Db::Sqlite { pool, .. } = &db else { panic!("expected SQLite") };
-    let journal: String = sqlx::query_scalar("PRAGMA journal_mode").fetch_one(pool).await.unwrap();
-    let fks: i64 = sqlx::query_scalar("PRAGMA foreign_keys").fetch_one(pool).await.unwrap();
-    let busy: i64 = sqlx::query_scalar("PRAGMA busy_timeout").fetch_one(pool).await.unwrap();
-    let sync: i64 = sqlx::query_scalar("PRAGMA synchronous").fetch_one(pool).await.unwrap();
+    let Db::Sqlite { pool, .. } = &db else {
+        panic!("expected SQLite")
+    };
+    let journal: String = sqlx::query_scalar("PRAGMA journal_mode")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    let fks: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    let busy: i64 = sqlx::query_scalar("PRAGMA busy_timeout")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    let sync: i64 = sqlx::query_scalar("PRAGMA synchronous")
+        .fetch_one(pool)
+        .await
+        .unwrap();
     assert_eq!((journal.as_str(), fks, busy, sync), ("wal", 1, 5000, 1));
 
     let url = format!("sqlite://{}", dir.path().join("url.db").display());
@@ -43,15 +57,22 @@ async fn sqlite_connections_get_wal_foreign_keys_and_busy_timeout() {
 #[tokio::test]
 async fn unsupported_urls_are_refused_by_name() {
     let err = Db::connect("mysql://localhost/cocity").await.unwrap_err();
-    assert!(matches!(err, StoreError::UnsupportedUrl(ref u) if u == "mysql://localhost/cocity"), "{err}");
+    assert!(
+        matches!(err, StoreError::UnsupportedUrl(ref u) if u == "mysql://localhost/cocity"),
+        "{err}"
+    );
 }
 
 #[test]
 fn migration_files_are_in_lockstep() {
     let names = |dir: &str| -> Vec<String> {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations").join(dir);
-        let mut v: Vec<String> =
-            std::fs::read_dir(path).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("migrations")
+            .join(dir);
+        let mut v: Vec<String> = std::fs::read_dir(path)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
         v.sort();
         v
     };
@@ -64,9 +85,13 @@ type Schema = BTreeMap<(String, String), bool>;
 
 async fn sqlite_schema() -> Schema {
     let dir = tempfile::tempdir().unwrap();
-    let db = Db::connect(dir.path().join("schema.db").to_str().unwrap()).await.unwrap();
+    let db = Db::connect(dir.path().join("schema.db").to_str().unwrap())
+        .await
+        .unwrap();
     db.migrate().await.unwrap();
-    let Db::Sqlite { pool, .. } = &db else { unreachable!() };
+    let Db::Sqlite { pool, .. } = &db else {
+        unreachable!()
+    };
     let rows: Vec<(String, String, i64, i64)> = sqlx::query_as(
         "SELECT m.name, p.name, p.\"notnull\", p.pk FROM sqlite_master m JOIN pragma_table_info(m.name) p \
          WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name <> '_sqlx_migrations'",
@@ -75,13 +100,18 @@ async fn sqlite_schema() -> Schema {
     .await
     .unwrap();
     // INTEGER PRIMARY KEY columns are never NULL, although the pragma says notnull = 0.
-    rows.into_iter().map(|(t, c, notnull, pk)| ((t, c), notnull == 1 || pk > 0)).collect()
+    rows.into_iter()
+        .map(|(t, c, notnull, pk)| ((t, c), notnull == 1 || pk > 0))
+        .collect()
 }
 
 /// Tables and columns with their NOT NULL-ness, read from the PostgreSQL migration text.
 fn postgres_schema_from_sql() -> Schema {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/postgres");
-    let mut files: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     files.sort();
     let mut schema = Schema::new();
     for file in files {
@@ -94,7 +124,11 @@ fn postgres_schema_from_sql() -> Schema {
                 table = None;
             } else if let Some(t) = &table {
                 let first = line.split_whitespace().next().unwrap_or("");
-                if first.is_empty() || first.starts_with("--") || first == "UNIQUE" || first == "PRIMARY" {
+                if first.is_empty()
+                    || first.starts_with("--")
+                    || first == "UNIQUE"
+                    || first == "PRIMARY"
+                {
                     continue;
                 }
                 let not_null = line.contains("NOT NULL") || line.contains("PRIMARY KEY");
@@ -109,7 +143,11 @@ fn postgres_schema_from_sql() -> Schema {
 async fn schemas_match_on_both_databases() {
     let sqlite = sqlite_schema().await;
     assert!(sqlite.contains_key(&("actors".to_owned(), "municipality_id".to_owned())));
-    assert_eq!(sqlite, postgres_schema_from_sql(), "SQLite schema vs the PostgreSQL migration text");
+    assert_eq!(
+        sqlite,
+        postgres_schema_from_sql(),
+        "SQLite schema vs the PostgreSQL migration text"
+    );
 
     // With PostgreSQL available, compare against the live catalogue too.
     let db = TestDb::new().await;
@@ -121,7 +159,10 @@ async fn schemas_match_on_both_databases() {
         .fetch_all(pool)
         .await
         .unwrap();
-        let live: Schema = rows.into_iter().map(|(t, c, n)| ((t, c), n == "NO")).collect();
+        let live: Schema = rows
+            .into_iter()
+            .map(|(t, c, n)| ((t, c), n == "NO"))
+            .collect();
         assert_eq!(sqlite, live, "SQLite schema vs the live PostgreSQL schema");
     }
 }

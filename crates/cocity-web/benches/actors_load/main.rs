@@ -66,7 +66,7 @@ async fn main() {
             .unwrap()
         })
         .collect();
-    cocity_store::actors::import(
+    cocity_store::actors::import_many(
         &db,
         &AuditContext::new(None, Some(torino.id), 1),
         torino.id,

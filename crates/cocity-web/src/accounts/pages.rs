@@ -123,7 +123,13 @@ async fn login(
     };
     let now = now_micros();
     let ip = ctx.client_ip.clone();
-    let recent = cocity_store::login_throttle::recent_failures(&state.db, email.as_str(), ip.as_deref(), now).await?;
+    let recent = cocity_store::login_throttle::recent_failures(
+        &state.db,
+        email.as_str(),
+        ip.as_deref(),
+        now,
+    )
+    .await?;
     if recent.check().is_err() {
         tracing::info!(ip = ?ip, "sign-in throttled");
         return Ok(again(
@@ -147,7 +153,8 @@ async fn login(
         }
     };
     let Some(user) = verified else {
-        cocity_store::login_throttle::record_failure(&state.db, email.as_str(), ip.as_deref(), now).await?;
+        cocity_store::login_throttle::record_failure(&state.db, email.as_str(), ip.as_deref(), now)
+            .await?;
         return Ok(again(
             StatusCode::UNAUTHORIZED,
             "login-failed",
@@ -267,18 +274,22 @@ async fn register(
         },
         is_installation_admin: false,
     };
-    let user =
-        match cocity_store::users::register(&state.db, &AuditContext::new(None, Some(m.id()), now_micros()), &new_user, m.id())
-            .await
-        {
-            Ok(user) => user,
-            Err(e) if crate::store_errors::is_conflict(&e) => {
-                let mut errors = FieldErrors::new();
-                errors.add("email", "register-email-taken");
-                return Ok(again(input, errors));
-            }
-            Err(e) => return Err(e.into()),
-        };
+    let user = match cocity_store::users::register(
+        &state.db,
+        &AuditContext::new(None, Some(m.id()), now_micros()),
+        &new_user,
+        m.id(),
+    )
+    .await
+    {
+        Ok(user) => user,
+        Err(e) if crate::store_errors::is_conflict(&e) => {
+            let mut errors = FieldErrors::new();
+            errors.add("email", "register-email-taken");
+            return Ok(again(input, errors));
+        }
+        Err(e) => return Err(e.into()),
+    };
     let token = sessions::open(&state, &user).await?;
     let mut response = Redirect::to(&format!("/m/{}/actors", m.slug())).into_response();
     session_cookie(
@@ -351,8 +362,13 @@ async fn change_password(
             tracing::error!(%error, "password hashing failed");
             Failure::Internal
         })?;
-    cocity_store::users::set_password(&state.db, &AuditContext::new(Some(me.user.id), None, now_micros()), me.user.id, &hash)
-        .await?;
+    cocity_store::users::set_password(
+        &state.db,
+        &AuditContext::new(Some(me.user.id), None, now_micros()),
+        me.user.id,
+        &hash,
+    )
+    .await?;
     Ok(page(&PasswordPage {
         c: ctx.chrome(),
         done: true,

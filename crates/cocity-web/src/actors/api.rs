@@ -100,7 +100,11 @@ async fn get_actor(
     let detail = service::detail(&state, &m, id).await?;
     Ok(Json(ActorDetailJson {
         actor: ActorJson::from(&detail.actor),
-        relations: detail.relations.iter().map(|r| RelationViewJson::new(id, r)).collect(),
+        relations: detail
+            .relations
+            .iter()
+            .map(|r| RelationViewJson::new(id, r))
+            .collect(),
     }))
 }
 
@@ -208,7 +212,13 @@ async fn list_relations(
     let (_, id) = slug_and_id;
     let id = service::parse_id(&id)?;
     let detail = service::detail(&state, &m, id).await?;
-    Ok(Json(detail.relations.iter().map(|r| RelationViewJson::new(id, r)).collect()))
+    Ok(Json(
+        detail
+            .relations
+            .iter()
+            .map(|r| RelationViewJson::new(id, r))
+            .collect(),
+    ))
 }
 
 /// Add a relation from this actor to another actor of the same municipality.

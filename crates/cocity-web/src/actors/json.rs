@@ -1,8 +1,8 @@
 //! The JSON shapes of the actors API, with their OpenAPI schemas. They are converted from
 //! and to the domain types, so the API can stay stable while the domain evolves.
 
-use cocity_domain::actors::{Actor, ActorInput, Identifier, Relation};
 use cocity_domain::ActorId;
+use cocity_domain::actors::{Actor, ActorInput, Identifier, Relation};
 use cocity_domain::pagination::Paged;
 use cocity_store::actors::ActorListItem;
 use cocity_store::relations::{Direction, RelationView};

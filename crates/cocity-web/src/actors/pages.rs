@@ -14,7 +14,6 @@ use cocity_domain::actors::{
 use serde::Deserialize;
 
 use super::json::ActorListQuery;
-use cocity_store::relations::Direction;
 use super::service::{self, ActorPermissions, ImportOutcome};
 use crate::chrome::{Chrome, page, render};
 use crate::context::RequestContext;
@@ -24,6 +23,7 @@ use crate::forms::{OptionView, vocabulary_options};
 use crate::i18n::Tr;
 use crate::state::AppState;
 use crate::urls;
+use cocity_store::relations::Direction;
 
 pub fn router() -> Router<AppState> {
     Router::new()

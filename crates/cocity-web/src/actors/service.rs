@@ -121,7 +121,11 @@ pub struct ActorDetail {
     pub relations: Vec<RelationView>,
 }
 
-pub async fn detail(state: &AppState, m: &Municipality, id: ActorId) -> Result<ActorDetail, Failure> {
+pub async fn detail(
+    state: &AppState,
+    m: &Municipality,
+    id: ActorId,
+) -> Result<ActorDetail, Failure> {
     let actor = get(state, m, id).await?;
     let relations = cocity_store::relations::for_actor(&state.db, m.id(), id).await?;
     Ok(ActorDetail { actor, relations })
@@ -171,8 +175,7 @@ pub async fn create(
 ) -> Result<Actor, Failure> {
     policy::can_create(principal(who), m.id())?;
     let draft = ActorDraft::parse(input)?;
-    Ok(cocity_store::actors::create(&state.db, &audit(who, m), m.id(), &draft)
-    .await?)
+    Ok(cocity_store::actors::create(&state.db, &audit(who, m), m.id(), &draft).await?)
 }
 
 pub async fn update(
@@ -185,8 +188,7 @@ pub async fn update(
     let actor = get(state, m, id).await?;
     policy::can_edit(principal(who), m.id(), &actor)?;
     let draft = ActorDraft::parse(input)?;
-    Ok(cocity_store::actors::update(&state.db, &audit(who, m), m.id(), id, &draft)
-    .await?)
+    Ok(cocity_store::actors::update(&state.db, &audit(who, m), m.id(), id, &draft).await?)
 }
 
 pub async fn archive(
@@ -197,10 +199,7 @@ pub async fn archive(
 ) -> Result<Actor, Failure> {
     let actor = get(state, m, id).await?;
     policy::can_archive(principal(who), m.id(), &actor)?;
-    Ok(
-        cocity_store::actors::archive(&state.db, &audit(who, m), m.id(), id)
-            .await?,
-    )
+    Ok(cocity_store::actors::archive(&state.db, &audit(who, m), m.id(), id).await?)
 }
 
 pub async fn add_relation(
@@ -213,8 +212,7 @@ pub async fn add_relation(
     let actor = get(state, m, from).await?;
     policy::can_edit(principal(who), m.id(), &actor)?;
     let draft = RelationDraft::parse(from, input)?;
-    Ok(cocity_store::relations::add(&state.db, &audit(who, m), m.id(), &draft)
-    .await?)
+    Ok(cocity_store::relations::add(&state.db, &audit(who, m), m.id(), &draft).await?)
 }
 
 pub async fn export_csv(state: &AppState, m: &Municipality) -> Result<Vec<u8>, Failure> {
@@ -256,11 +254,13 @@ pub async fn import(
     match cocity_store::actors::import_many(&state.db, &audit(who, m), m.id(), &drafts).await {
         Ok(ids) => Ok(ImportOutcome::Imported(ids.len())),
         // A name already in the registry: the draft's index is its data row (after the header).
-        Err(cocity_store::StoreError::ImportConflict { index, field }) => Ok(ImportOutcome::Rejected(vec![RowError {
-            line: u64::try_from(index).unwrap_or(u64::MAX).saturating_add(2),
-            field: Some(field.to_owned()),
-            reason: "csv-duplicate-name",
-        }])),
+        Err(cocity_store::StoreError::ImportConflict { index, field }) => {
+            Ok(ImportOutcome::Rejected(vec![RowError {
+                line: u64::try_from(index).unwrap_or(u64::MAX).saturating_add(2),
+                field: Some(field.to_owned()),
+                reason: "csv-duplicate-name",
+            }]))
+        }
         Err(e) => Err(e.into()),
     }
 }

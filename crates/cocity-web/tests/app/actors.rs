@@ -5,7 +5,7 @@ use crate::helpers::*;
 use cocity_domain::actors::{ActorDraft, ActorInput};
 use reqwest::StatusCode;
 
-fn actor_form<'a>(name: &'a str) -> Vec<(&'a str, &'a str)> {
+fn actor_form(name: &str) -> Vec<(&str, &str)> {
     vec![
         ("name", name),
         ("sector", "knowledge"),

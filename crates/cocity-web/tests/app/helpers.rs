@@ -104,7 +104,14 @@ impl TestApp {
             ..ActorInput::default()
         })
         .unwrap();
-        cocity_store::actors::create(&self.db, &cocity_store::AuditContext::new(None, Some(m), 1), m, &draft).await.unwrap()
+        cocity_store::actors::create(
+            &self.db,
+            &cocity_store::AuditContext::new(None, Some(m), 1),
+            m,
+            &draft,
+        )
+        .await
+        .unwrap()
     }
 }
 
@@ -292,11 +299,19 @@ impl World {
 }
 
 static PASSWORD_HASH: LazyLock<cocity_domain::accounts::PasswordHash> = LazyLock::new(|| {
-    cocity_domain::accounts::password::hash(&cocity_domain::accounts::NewPassword::parse(PASSWORD).unwrap()).unwrap()
+    cocity_domain::accounts::password::hash(
+        &cocity_domain::accounts::NewPassword::parse(PASSWORD).unwrap(),
+    )
+    .unwrap()
 });
 
 /// A user whose password is [`PASSWORD`], with the given roles.
-pub async fn store_user(db: &Db, email: &str, roles: &[(MunicipalityId, Role, Option<ActorId>)], installation_admin: bool) {
+pub async fn store_user(
+    db: &Db,
+    email: &str,
+    roles: &[(MunicipalityId, Role, Option<ActorId>)],
+    installation_admin: bool,
+) {
     use cocity_domain::accounts::{DisplayName, Email, Language, NewUser};
     let ctx = cocity_store::AuditContext::system(1);
     let name = email.split('@').next().unwrap();
@@ -315,11 +330,24 @@ pub async fn store_user(db: &Db, email: &str, roles: &[(MunicipalityId, Role, Op
     .unwrap();
     for (m, role, actor) in roles {
         let grant = cocity_domain::RoleGrant::new(*m, *role, *actor).unwrap();
-        cocity_store::roles::grant(db, &ctx, user.id, &grant).await.unwrap();
+        cocity_store::roles::grant(db, &ctx, user.id, &grant)
+            .await
+            .unwrap();
     }
 }
 
 /// Creates `drafts` in one transaction, as an import does.
-pub async fn store_import(db: &Db, m: MunicipalityId, drafts: &[cocity_domain::actors::ActorDraft]) {
-    cocity_store::actors::import_many(db, &cocity_store::AuditContext::new(None, Some(m), 1), m, drafts).await.unwrap();
+pub async fn store_import(
+    db: &Db,
+    m: MunicipalityId,
+    drafts: &[cocity_domain::actors::ActorDraft],
+) {
+    cocity_store::actors::import_many(
+        db,
+        &cocity_store::AuditContext::new(None, Some(m), 1),
+        m,
+        drafts,
+    )
+    .await
+    .unwrap();
 }

@@ -58,7 +58,7 @@ pub(crate) fn run(args: CheckArgs) -> Result<(), Failure> {
             .map_or_else(String::new, |(p, _)| p.display().to_string());
         return Err(Failure::Usage(format!("{first}: cannot be opened")));
     }
-    if results.iter().all(|r| is_clean(r)) {
+    if results.iter().all(is_clean) {
         Ok(())
     } else {
         Err(Failure::Problems)
