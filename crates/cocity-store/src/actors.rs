@@ -13,6 +13,26 @@ use cocity_domain::pagination::{PageRequest, Paged};
 use cocity_domain::{ActorId, MunicipalityId};
 use serde::Serialize;
 
+/// Binds a draft's twelve columns, in the order both the INSERT and the UPDATE list them
+/// (name … lon). A macro, not a function, because each `on_tx!` arm has its own database type.
+macro_rules! bind_draft {
+    ($query:expr, $draft:expr, $identifiers:expr) => {
+        $query
+            .bind($draft.name.as_str())
+            .bind(name_key($draft))
+            .bind(search_text($draft))
+            .bind($draft.sector.as_str())
+            .bind($draft.level.as_str())
+            .bind($draft.kind.as_str())
+            .bind(&$draft.description)
+            .bind($draft.website.as_ref().map(Website::as_str))
+            .bind($draft.contact.as_ref().map(Contact::as_str))
+            .bind($identifiers)
+            .bind($draft.location.map(Location::lat))
+            .bind($draft.location.map(Location::lon))
+    };
+}
+
 #[derive(sqlx::FromRow)]
 struct ActorRow {
     id: i64,
@@ -103,23 +123,11 @@ async fn insert(
     draft: &ActorDraft,
 ) -> Result<Actor, StoreError> {
     let identifiers = identifiers_json(draft)?;
-    let row: ActorRow = on_tx!(tx, c => sqlx::query_as(&format!(
+    let row: ActorRow = on_tx!(tx, c => bind_draft!(sqlx::query_as(&format!(
         "INSERT INTO actors (municipality_id, name, name_key, search_text, sector, level, kind, description, \
              website, contact, identifiers, lat, lon, archived_at, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, NULL, $14, $14) RETURNING {COLUMNS}"))
-        .bind(municipality.0)
-        .bind(draft.name.as_str())
-        .bind(name_key(draft))
-        .bind(search_text(draft))
-        .bind(draft.sector.as_str())
-        .bind(draft.level.as_str())
-        .bind(draft.kind.as_str())
-        .bind(&draft.description)
-        .bind(draft.website.as_ref().map(Website::as_str))
-        .bind(draft.contact.as_ref().map(Contact::as_str))
-        .bind(identifiers)
-        .bind(draft.location.map(Location::lat))
-        .bind(draft.location.map(Location::lon))
+        .bind(municipality.0), draft, identifiers)
         .bind(ctx.now_us)
         .fetch_one(c)
         .await)
@@ -218,24 +226,12 @@ pub async fn update(
     let mut tx = db.begin().await?;
     let before = get_in(&mut tx, municipality, id).await?;
     let identifiers = identifiers_json(draft)?;
-    let row: ActorRow = on_tx!(&mut tx, c => sqlx::query_as(&format!(
+    let row: ActorRow = on_tx!(&mut tx, c => bind_draft!(sqlx::query_as(&format!(
         "UPDATE actors SET name = $3, name_key = $4, search_text = $5, sector = $6, level = $7, kind = $8, \
              description = $9, website = $10, contact = $11, identifiers = $12, lat = $13, lon = $14, updated_at = $15 \
          WHERE municipality_id = $1 AND id = $2 RETURNING {COLUMNS}"))
         .bind(municipality.0)
-        .bind(id.0)
-        .bind(draft.name.as_str())
-        .bind(name_key(draft))
-        .bind(search_text(draft))
-        .bind(draft.sector.as_str())
-        .bind(draft.level.as_str())
-        .bind(draft.kind.as_str())
-        .bind(&draft.description)
-        .bind(draft.website.as_ref().map(Website::as_str))
-        .bind(draft.contact.as_ref().map(Contact::as_str))
-        .bind(identifiers)
-        .bind(draft.location.map(Location::lat))
-        .bind(draft.location.map(Location::lon))
+        .bind(id.0), draft, identifiers)
         .bind(ctx.now_us)
         .fetch_one(c)
         .await)
