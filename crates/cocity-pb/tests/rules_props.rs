@@ -6,7 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::needless_range_loop)]
 
 use cocity_pb::model::{Election, Instance, Money, Points, Profile, Project, VoteType};
-use cocity_pb::rules::{Completion, CountSpec, Outcome, Rule, Sat, count};
+use cocity_pb::rules::{Completion, CountSpec, Outcome, Rule, Sat, count, count_every_share};
 use num_bigint::BigInt;
 use num_rational::{BigRational, Ratio};
 use num_traits::{One, Zero};
@@ -99,6 +99,36 @@ fn cumulative_election() -> impl Strategy<Value = Election> {
                     .map(|b| b.into_iter().collect())
                     .collect();
                 build(m(budget), &costs, &ballots, VoteType::Cumulative)
+            })
+    })
+}
+
+/// Elections whose shares start far below the costs, so that the Add1 completions go through
+/// tens to hundreds of shares; costs and the budget may be fractions.
+fn wide_election() -> impl Strategy<Value = Election> {
+    (1usize..=7, 1usize..=9, any::<bool>()).prop_flat_map(|(np, nv, cumulative)| {
+        (
+            prop::collection::vec((1i64..=300, 1i64..=3), np),
+            (20i64..=1500, 1i64..=7),
+            prop::collection::vec(
+                prop::collection::btree_map(0u32..np as u32, 1i64..=3, 0..=np),
+                nv,
+            ),
+        )
+            .prop_map(move |(costs, (budget, denom), ballots)| {
+                let costs: Vec<Money> = costs.into_iter().map(|(c, d)| m(c) / m(d)).collect();
+                let (vote_type, ballots): (VoteType, Vec<Vec<(u32, i64)>>) = if cumulative {
+                    (VoteType::Cumulative, ballots.into_iter().map(|b| b.into_iter().collect()).collect())
+                } else {
+                    (
+                        VoteType::Approval,
+                        ballots
+                            .into_iter()
+                            .map(|b| b.into_keys().map(|p| (p, 1)).collect())
+                            .collect(),
+                    )
+                };
+                build(m(budget) / m(denom), &costs, &ballots, vote_type)
             })
     })
 }
@@ -316,6 +346,27 @@ proptest! {
             prop_assert!(o.total_cost <= e.instance.budget);
             let r = run(&reversed_voters(&e), &spec);
             prop_assert_eq!(&o.winners, &r.winners);
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// The Add1 completions skip the shares that cannot change the outcome; running every share,
+    /// as pabutools does, must give the same outcome: winners, explanations, the returned share
+    /// and the number of shares gone through.
+    #[test]
+    fn skipping_shares_changes_no_outcome(e in wide_election()) {
+        for spec in all_specs(e.instance.vote_type) {
+            if spec.rule != Rule::Mes || spec.completion == Completion::None {
+                continue;
+            }
+            let skipped = run(&e, &spec);
+            let mut every = count_every_share(&e, &spec, &mut |_| {}).unwrap();
+            prop_assert!(skipped.mes_runs_computed <= every.mes_runs_computed + 1);
+            every.mes_runs_computed = skipped.mes_runs_computed;
+            prop_assert_eq!(&skipped, &every, "{:?}", spec);
         }
     }
 }

@@ -7,34 +7,63 @@ use super::{Completion, Ctx, Partial, Progress};
 use crate::explain::Explanation;
 use crate::numeric::Q;
 
+/// Whether the Add1 completions may skip shares that cannot change the outcome.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Stepping {
+    /// Skip to the next share at which some decision of the last run could go differently.
+    Skip,
+    /// Run every share, as pabutools does (kept to check `Skip` against).
+    EveryShare,
+}
+
 pub(crate) fn count_mes(
     ctx: &Ctx<'_>,
     completion: Completion,
+    stepping: Stepping,
     progress: &mut dyn FnMut(Progress),
 ) -> Partial {
     let n = ctx.sp.n_voters;
     let setup = Setup::build(ctx);
-    let mut runs = 0usize;
+    let mut runs = Runs {
+        computed: 0,
+        tried: 0,
+    };
     // pabutools returns the initial (empty) allocation when there are no ballots at all.
     let chosen: Option<Run> = if n == 0 {
         None
     } else {
         let b0 = ctx.budget.div(&Q::int(n as i128)).unwrap_or(Q::ZERO);
-        let mut step = |b: &Q, runs: &mut usize| {
-            *runs += 1;
+        let mut step = |b: &Q, track: Option<&Q>, computed: &mut usize| {
+            *computed += 1;
             progress(Progress {
                 stage: "equal shares run",
-                done: *runs as u64,
+                done: *computed as u64,
                 total: None,
             });
-            mes::run(&setup, &ctx.sp, b)
+            mes::run(&setup, &ctx.sp, b, track)
         };
         match completion {
-            Completion::None => Some(step(&b0, &mut runs)),
-            Completion::Add1 | Completion::Add1Utilitarian => {
-                Some(add1(ctx, &setup, &b0, &mut runs, &mut step))
+            Completion::None => {
+                runs.tried = 1;
+                Some(step(&b0, None, &mut runs.computed))
             }
-            Completion::Add1Pabulib => Some(add1_pabulib(ctx, &setup, &b0, &mut runs, &mut step)),
+            Completion::Add1 | Completion::Add1Utilitarian => {
+                let grid = Grid {
+                    first: b0.clone(),
+                    origin: b0.clone(),
+                };
+                let done = |run: &Run| is_exhaustive_over_candidates(ctx, &setup, run);
+                Some(add1(ctx, &grid, stepping, &done, &mut runs, &mut step))
+            }
+            Completion::Add1Pabulib => {
+                let grid = Grid {
+                    origin: floor(&b0),
+                    first: b0,
+                };
+                // A larger share cannot change an outcome that bought every candidate.
+                let done = |run: &Run| run.picks.len() == setup.n_cands();
+                Some(add1(ctx, &grid, stepping, &done, &mut runs, &mut step))
+            }
         }
     };
 
@@ -115,60 +144,102 @@ pub(crate) fn count_mes(
         .collect();
     let mut partial = Partial::new(winners, explanations);
     partial.final_voter_budget = chosen.as_ref().map(|r| r.b.clone());
-    partial.mes_runs = runs;
+    partial.mes_runs = runs.tried;
+    partial.mes_runs_computed = runs.computed;
     partial.mes_picks = picks_rho;
     partial
 }
 
-/// pabutools' `voter_budget_increment=1`: shares B/n, B/n + 1, …; stop at the first outcome
-/// that leaves no candidate fitting, or return the previous outcome when one costs more than B.
-fn add1(
-    ctx: &Ctx<'_>,
-    setup: &Setup,
-    b0: &Q,
-    runs: &mut usize,
-    step: &mut dyn FnMut(&Q, &mut usize) -> Run,
-) -> Run {
-    let mut b = b0.clone();
-    let mut prev = Run::empty(b0, ctx.sp.n_groups());
-    loop {
-        let run = step(&b, runs);
-        if run.cost > ctx.budget {
-            return prev;
+/// How many shares a completion went through, and how many of them it actually ran.
+struct Runs {
+    computed: usize,
+    tried: usize,
+}
+
+/// The shares an Add1 completion goes through: `first`, then every `origin` + k above it.
+///
+/// - pabutools' `voter_budget_increment=1` (`add1`, `add1-utilitarian`): B/n, B/n + 1, …
+/// - the Pabulib checker's `equalshares/add1` (`add1-pabulib`): B/n, then floor(B/n) + 1, +2, …
+struct Grid {
+    first: Q,
+    origin: Q,
+}
+
+impl Grid {
+    /// The first share of the grid above `b` that is at least `b + stable`.
+    fn next(&self, b: &Q, stable: Option<&Q>) -> Q {
+        let above = floor(&b.sub(&self.origin)).add(&Q::ONE);
+        let k = match stable {
+            Some(t) => above.max(ceil(&b.add(t).sub(&self.origin))),
+            None => above,
+        };
+        self.origin.add(&k)
+    }
+
+    /// The share of the grid just below `b` (which is on the grid, above `first`).
+    fn before(&self, b: &Q) -> Q {
+        b.sub(&Q::ONE).max(self.first.clone())
+    }
+
+    /// How many shares of the grid come before `b`.
+    fn index(&self, b: &Q) -> usize {
+        if b <= &self.first {
+            return 0;
         }
-        if is_exhaustive_over_candidates(ctx, setup, &run) {
-            return run;
-        }
-        b = b.add(&Q::ONE);
-        prev = run;
+        let k = b.sub(&self.origin).to_big().to_integer();
+        usize::try_from(k).unwrap_or(usize::MAX)
     }
 }
 
-/// The Pabulib checker's `equalshares/add1`: B/n, then floor(B/n)+1, +2, …, keeping the last
-/// outcome within the budget. It stops as soon as every candidate is bought, since a larger
-/// share cannot change such an outcome.
-fn add1_pabulib(
+/// Runs the shares of `grid` in order until one run's outcome costs more than the budget (the
+/// previous share's outcome is returned) or is `done` (it is returned).
+///
+/// pabutools runs every share of the grid. With [`Stepping::Skip`] each run also reports how far
+/// the share can grow with the same picks, and the shares below that are not run: their
+/// outcomes are the same, so neither stop test could fire on them. When the previous share's
+/// outcome is the answer and that share was skipped, it is run then, so that the share and the
+/// payments reported are the ones pabutools reports.
+fn add1(
     ctx: &Ctx<'_>,
-    setup: &Setup,
-    b0: &Q,
-    runs: &mut usize,
-    step: &mut dyn FnMut(&Q, &mut usize) -> Run,
+    grid: &Grid,
+    stepping: Stepping,
+    done: &dyn Fn(&Run) -> bool,
+    runs: &mut Runs,
+    step: &mut dyn FnMut(&Q, Option<&Q>, &mut usize) -> Run,
 ) -> Run {
-    let floor = floor(b0);
-    let mut b = b0.clone();
-    let mut k: i128 = 0;
-    let mut prev = Run::empty(b0, ctx.sp.n_groups());
+    let mut b = grid.first.clone();
+    let mut prev: Option<Run> = None;
     loop {
-        let run = step(&b, runs);
+        let next_anyway = grid.next(&b, None);
+        let track = match stepping {
+            Stepping::Skip => Some(next_anyway.sub(&b)),
+            Stepping::EveryShare => None,
+        };
+        let run = step(&b, track.as_ref(), &mut runs.computed);
+        runs.tried = grid.index(&b) + 1;
         if run.cost > ctx.budget {
-            return prev;
+            let Some(prev) = prev else {
+                return Run::empty(&b, ctx.sp.n_groups());
+            };
+            let below = grid.before(&b);
+            if prev.b == below {
+                return prev;
+            }
+            let again = step(&below, None, &mut runs.computed);
+            debug_assert!(
+                again.picks.iter().map(|p| p.ci).eq(prev.picks.iter().map(|p| p.ci)),
+                "a skipped share gave different picks"
+            );
+            return again;
         }
-        if run.picks.len() == setup.n_cands() {
+        if done(&run) {
             return run;
         }
-        k += 1;
-        b = floor.add(&Q::int(k));
-        prev = run;
+        b = match (stepping, &run.stable_for) {
+            (Stepping::Skip, Some(t)) => grid.next(&b, Some(t)),
+            _ => next_anyway,
+        };
+        prev = Some(run);
     }
 }
 
@@ -186,8 +257,10 @@ fn is_exhaustive_over_candidates(ctx: &Ctx<'_>, setup: &Setup, run: &Run) -> boo
 
 /// The largest integer ≤ q.
 fn floor(q: &Q) -> Q {
-    let big = q.to_big();
-    Q::from_big(num_rational::BigRational::from_integer(
-        big.floor().to_integer(),
-    ))
+    Q::from_big(q.to_big().floor())
+}
+
+/// The least integer ≥ q.
+fn ceil(q: &Q) -> Q {
+    Q::from_big(q.to_big().ceil())
 }

@@ -53,6 +53,7 @@ use crate::model::{Election, Money, VoteType};
 use crate::numeric::Q;
 pub use crate::satisfaction::Sat;
 use crate::satisfaction::SatProfile;
+use completion::Stepping;
 
 /// A counting rule.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -215,8 +216,12 @@ pub struct Outcome {
     pub voter_satisfaction: Vec<Money>,
     /// Equal Shares: the per-voter share of the run whose outcome was returned.
     pub final_voter_budget: Option<Money>,
-    /// Equal Shares: how many runs the completion needed (1 without completion).
+    /// Equal Shares: how many shares the completion went through (1 without completion), as
+    /// many as pabutools runs.
     pub mes_runs: usize,
+    /// Equal Shares: how many of those shares were actually run; the others could not change
+    /// the outcome and were skipped.
+    pub mes_runs_computed: usize,
     /// The bought projects of the returned Equal Shares run with their ρ, in order, for
     /// replaying payments on demand.
     mes_picks: Vec<(usize, Money)>,
@@ -338,6 +343,27 @@ pub fn count(
     spec: &CountSpec,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Outcome, CountError> {
+    count_with(e, spec, Stepping::Skip, progress)
+}
+
+/// [`count`], but the Add1 completions run Equal Shares for every share as pabutools does,
+/// instead of skipping the shares that cannot change the outcome. The outcome is the same;
+/// this exists so that tests can check that, and is much slower on large budgets.
+#[doc(hidden)]
+pub fn count_every_share(
+    e: &Election,
+    spec: &CountSpec,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Outcome, CountError> {
+    count_with(e, spec, Stepping::EveryShare, progress)
+}
+
+fn count_with(
+    e: &Election,
+    spec: &CountSpec,
+    stepping: Stepping,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Outcome, CountError> {
     let vote_type = e.instance.vote_type;
     let sat = spec.sat.unwrap_or_else(|| Sat::default_for(vote_type));
     if !sat.applies_to(vote_type) {
@@ -381,7 +407,7 @@ pub fn count(
     let ctx = Ctx::new(e, sat);
     let mut partial = match spec.rule {
         Rule::Greedy => greedy::count(&ctx),
-        Rule::Mes => completion::count_mes(&ctx, spec.completion, progress),
+        Rule::Mes => completion::count_mes(&ctx, spec.completion, stepping, progress),
         Rule::Phragmen => phragmen::count(&ctx),
     };
     let (_, support) = ctx.totals();
@@ -408,6 +434,7 @@ pub fn count(
         projects: partial.projects,
         final_voter_budget: partial.final_voter_budget.map(|q| q.to_big()),
         mes_runs: partial.mes_runs,
+        mes_runs_computed: partial.mes_runs_computed,
         mes_picks: partial
             .mes_picks
             .into_iter()
@@ -422,6 +449,7 @@ pub(crate) struct Partial {
     pub projects: Vec<ProjectResult>,
     pub final_voter_budget: Option<Q>,
     pub mes_runs: usize,
+    pub mes_runs_computed: usize,
     pub mes_picks: Vec<(usize, Q)>,
 }
 
@@ -441,6 +469,7 @@ impl Partial {
                 .collect(),
             final_voter_budget: None,
             mes_runs: 0,
+            mes_runs_computed: 0,
             mes_picks: Vec::new(),
         }
     }

@@ -161,8 +161,9 @@ fn write_text(
     if let Some(b) = &outcome.final_voter_budget {
         writeln!(
             out,
-            "Equal Shares: {} run(s); the returned run gave each voter {}.",
+            "Equal Shares: {} share(s) tried ({} run, the others could not change the outcome); the returned run gave each voter {}.",
             outcome.mes_runs,
+            outcome.mes_runs_computed,
             readable(b)
         )?;
     }
@@ -291,7 +292,11 @@ fn to_json(
     if let (Some(b), Value::Object(obj)) = (&outcome.final_voter_budget, &mut root) {
         obj.insert(
             "mes".into(),
-            json!({ "final_voter_budget": money(b), "runs": outcome.mes_runs }),
+            json!({
+                "final_voter_budget": money(b),
+                "runs": outcome.mes_runs,
+                "runs_computed": outcome.mes_runs_computed,
+            }),
         );
     }
     root

@@ -26,6 +26,11 @@ use crate::numeric::{Q, ratio_to_f64};
 use crate::satisfaction::SatProfile;
 
 use super::Ctx;
+use frac::Frac;
+use horizon::Horizon;
+
+mod frac;
+mod horizon;
 
 /// What does not change between runs with different shares.
 pub(crate) struct Setup {
@@ -227,6 +232,9 @@ pub(crate) struct Run {
     /// Class amounts in units of 1/`unit`.
     class_val: Vec<BigInt>,
     unit: BigInt,
+    /// When the run was asked to track it: every share in [b, b + t) gives the same picks.
+    /// `None` when not tracked, or when no share above b changes anything.
+    pub stable_for: Option<Q>,
 }
 
 impl Run {
@@ -240,6 +248,7 @@ impl Run {
             group_class: vec![1; n_groups],
             class_val: vec![BigInt::zero(), b.numer().clone()],
             unit: b.denom().clone(),
+            stable_for: None,
         }
     }
 
@@ -257,44 +266,6 @@ impl Run {
     }
 }
 
-/// An unreduced positive fraction, compared by cross-multiplication (no gcd on the hot path).
-///
-/// `approx` is n/d to within a few ulps; comparisons trust it only when the two values are
-/// far apart relative to that error, and fall back to exact arithmetic otherwise.
-#[derive(Clone, Debug)]
-struct Frac {
-    n: BigInt,
-    d: BigInt,
-    approx: f64,
-}
-
-impl Frac {
-    fn new(n: BigInt, d: BigInt) -> Frac {
-        let approx = ratio_to_f64(&n, &d);
-        Frac { n, d, approx }
-    }
-
-    fn from_q(q: &Q) -> Frac {
-        let b = q.to_big();
-        Frac::new(b.numer().clone(), b.denom().clone())
-    }
-
-    fn cmp(&self, o: &Frac) -> Ordering {
-        let (a, b) = (self.approx, o.approx);
-        if a.is_normal() && b.is_normal() && (a - b).abs() > 1e-9 * a.abs().max(b.abs()) {
-            return a.partial_cmp(&b).unwrap_or(Ordering::Equal);
-        }
-        (&self.n * &o.d).cmp(&(&o.n * &self.d))
-    }
-
-    fn to_q(&self) -> Q {
-        if self.d.is_zero() {
-            return Q::ZERO;
-        }
-        Q::from_big(Money::new(self.n.clone(), self.d.clone()))
-    }
-}
-
 /// The state of one run: every group's budget class, and the class amounts as integers over a
 /// common denominator `unit`. Payments only ever subtract, so a common denominator that is
 /// refined (multiplied) when a price needs it keeps every amount exact without a gcd per
@@ -309,10 +280,13 @@ struct State {
     group_class: Vec<u32>,
     /// Candidate costs in units of 1/`unit`.
     cost: Vec<BigInt>,
+    /// When tracking a horizon: each class's amount is val + slope·t for the share b + t
+    /// (in units of 1/`unit`); empty otherwise.
+    slope: Vec<BigInt>,
 }
 
 impl State {
-    fn new(setup: &Setup, b: &Money, n_groups: usize) -> State {
+    fn new(setup: &Setup, b: &Money, n_groups: usize, track: bool) -> State {
         let mut unit = b.denom().clone();
         for c in &setup.cost_big {
             unit = unit.lcm(c.denom());
@@ -330,8 +304,10 @@ impl State {
             approx: vec![0.0],
             refs: vec![0],
             group_class: Vec::new(),
+            slope: if track { vec![BigInt::zero()] } else { Vec::new() },
         };
-        let c = st.intern(start);
+        let unit = st.unit.clone();
+        let c = st.intern(start, unit);
         st.group_class = vec![c; n_groups];
         if let Some(r) = st.refs.get_mut(c as usize) {
             *r = n_groups as u64;
@@ -344,7 +320,9 @@ impl State {
     /// Amounts are not deduplicated across classes: within a payment every old class maps to
     /// one new class, and distinct amounts minus the same price stay distinct, so duplicates
     /// only arise from exact coincidences, which cost a bucket, never a wrong result.
-    fn intern(&mut self, v: BigInt) -> u32 {
+    /// With a zero amount its slope is ignored: a tie that would give it a non-zero slope has
+    /// already ended the horizon (see `water_fill`).
+    fn intern(&mut self, v: BigInt, slope: BigInt) -> u32 {
         if v.is_zero() {
             return 0;
         }
@@ -352,7 +330,21 @@ impl State {
         self.approx.push(ratio_to_f64(&v, &self.unit));
         self.val.push(v);
         self.refs.push(0);
+        if !self.slope.is_empty() {
+            self.slope.push(slope);
+        }
         id
+    }
+
+    fn tracking(&self) -> bool {
+        !self.slope.is_empty()
+    }
+
+    fn slope(&self, c: u32) -> &BigInt {
+        static ZERO: std::sync::OnceLock<BigInt> = std::sync::OnceLock::new();
+        self.slope
+            .get(c as usize)
+            .unwrap_or_else(|| ZERO.get_or_init(BigInt::zero))
     }
 
     fn val(&self, c: u32) -> &BigInt {
@@ -369,6 +361,11 @@ impl State {
         }
         self.unit *= f;
         for (v, r) in self.val.iter_mut().zip(&self.refs) {
+            if *r > 0 {
+                *v *= f;
+            }
+        }
+        for (v, r) in self.slope.iter_mut().zip(&self.refs) {
             if *r > 0 {
                 *v *= f;
             }
@@ -398,11 +395,14 @@ impl State {
 }
 
 /// An evaluated candidate: ρ, and the water-filling state that produced it (the money still
-/// needed from the supporters who pay ρ·u in full, and Σ count·U over them).
+/// needed from the supporters who pay ρ·u in full, and Σ count·U over them). When tracking a
+/// horizon, ρ = (rho.n + rho1·t) / rho.d and need + need1·t are the same along the share.
 struct Eval {
     rho: Frac,
     need: BigInt,
     s: BigInt,
+    rho1: BigInt,
+    need1: BigInt,
 }
 
 /// A bucket of supporters holding the same money with the same utility.
@@ -420,10 +420,20 @@ struct Scratch {
     buckets: Vec<Bucket>,
 }
 
-pub(crate) fn run(setup: &Setup, sp: &SatProfile, b: &Q) -> Run {
+/// One run with per-voter share `b`. With `track`, the run also finds how far the share can
+/// grow with the same picks ([`Run::stable_for`]); a horizon at or below `track` is reported
+/// as found without looking further.
+pub(crate) fn run(setup: &Setup, sp: &SatProfile, b: &Q, track: Option<&Q>) -> Run {
     let b_big = b.to_big();
-    let mut st = State::new(setup, &b_big, sp.n_groups());
+    let mut st = State::new(setup, &b_big, sp.n_groups(), track.is_some());
+    let mut horizon = track.map(|t| Horizon::new(Frac::from_q(t)));
     let mut bound: Vec<Frac> = setup.init_bound.iter().map(Frac::from_q).collect();
+    // Slopes of the bounds (over each bound's denominator): the first bounds do not move.
+    let mut bound1: Vec<BigInt> = if track.is_some() {
+        vec![BigInt::zero(); setup.n_cands()]
+    } else {
+        Vec::new()
+    };
     let mut evals: Vec<Option<Eval>> = (0..setup.n_cands()).map(|_| None).collect();
     let mut live: Vec<usize> = (0..setup.n_cands()).collect();
     let mut scratch = Scratch {
@@ -452,7 +462,8 @@ pub(crate) fn run(setup: &Setup, sp: &SatProfile, b: &Q) -> Run {
                 }
             }
             gather(setup, sp, &st, ci, &mut scratch);
-            let Some(ev) = water_fill(setup, &st, ci, &scratch.buckets) else {
+            let h = horizon.as_mut().filter(|h| h.active());
+            let Some(ev) = water_fill(setup, &st, ci, &scratch.buckets, h) else {
                 dead.push(ci);
                 continue;
             };
@@ -468,6 +479,9 @@ pub(crate) fn run(setup: &Setup, sp: &SatProfile, b: &Q) -> Run {
             if let Some(bd) = bound.get_mut(ci) {
                 *bd = ev.rho.clone();
             }
+            if let Some(b1) = bound1.get_mut(ci) {
+                *b1 = ev.rho1.clone();
+            }
             if let Some(e) = evals.get_mut(ci) {
                 *e = Some(ev);
             }
@@ -481,11 +495,28 @@ pub(crate) fn run(setup: &Setup, sp: &SatProfile, b: &Q) -> Run {
         let Some(ev) = evals.get_mut(pick).and_then(Option::take) else {
             break;
         };
+        if let Some(h) = horizon.as_mut().filter(|h| h.active()) {
+            // Every other candidate must keep its side of the pick's ρ. A candidate examined
+            // this round holds its ρ as bound; the others hold an earlier ρ, which is a lower
+            // bound of the current one at every share (money only falls within a run), so
+            // keeping it above the pick's ρ keeps the candidate itself above.
+            let zero = BigInt::zero();
+            for &ci in &live {
+                if ci == pick || !h.active() {
+                    continue;
+                }
+                if let Some(bd) = bound.get(ci) {
+                    let b1 = bound1.get(ci).unwrap_or(&zero);
+                    h.keep_fracs(bd, b1, &ev.rho, &ev.rho1);
+                }
+            }
+        }
         let p = pay(setup, sp, &mut st, pick, &ev);
         spent = spent.add(setup.cand_cost(pick));
         picks.push(p);
         live.retain(|&ci| ci != pick);
     }
+    let stable_for = horizon.and_then(|h| h.limit().map(Frac::to_q));
     Run {
         b: b.clone(),
         picks,
@@ -493,8 +524,10 @@ pub(crate) fn run(setup: &Setup, sp: &SatProfile, b: &Q) -> Run {
         group_class: st.group_class,
         class_val: st.val,
         unit: st.unit,
+        stable_for,
     }
 }
+
 
 /// Collects the supporters of `ci` with money left into `s.buckets`, sorted by money / utility
 /// ascending.
@@ -587,56 +620,112 @@ fn gather(setup: &Setup, sp: &SatProfile, st: &State, ci: usize, s: &mut Scratch
 
 /// The least ρ with Σ count·min(money, ρ·util) ≥ cost over the sorted buckets, or `None` if
 /// the supporters' money does not cover the cost.
-fn water_fill(setup: &Setup, st: &State, ci: usize, buckets: &[Bucket]) -> Option<Eval> {
+///
+/// With a horizon, it records the comparisons that fixed the answer: for each bucket, on which
+/// side of its payment its money lies (the buckets before the one that stopped the filling
+/// pay all they have), or that the total money stays below the cost.
+fn water_fill(
+    setup: &Setup,
+    st: &State,
+    ci: usize,
+    buckets: &[Bucket],
+    horizon: Option<&mut Horizon>,
+) -> Option<Eval> {
     let cost = st.cost.get(ci)?;
     let scaled = setup.scaled.get(ci)?;
+    let uniform = scaled.len() <= 1;
+    let zero = BigInt::zero();
+    let one = BigInt::one();
+    // The weight of one voter of a bucket in the filling: 1 with one utility for all (each rich
+    // supporter then pays need / count_rem), else its scaled utility.
+    let u = |b: &Bucket| -> &BigInt {
+        if uniform {
+            &one
+        } else {
+            scaled.get(b.util as usize).unwrap_or(&zero)
+        }
+    };
     let mut paid = BigInt::zero();
-    if scaled.len() <= 1 {
-        // One utility u for all: each rich supporter pays need / count_rem.
+    let mut stop = None;
+    let mut s;
+    if uniform {
         let mut rem: u64 = buckets.iter().map(|b| b.count).sum();
-        for b in buckets {
+        for (k, b) in buckets.iter().enumerate() {
             let need = cost - &paid;
             let val = st.val(b.cls);
             if need <= val * rem {
-                let (un, ud) = setup.uniform_util.get(ci)?;
-                let rho = Frac::new(&need * ud, &st.unit * rem * un);
-                return Some(Eval {
-                    rho,
-                    need,
-                    s: BigInt::from(rem),
-                });
+                stop = Some((k, need));
+                break;
             }
             paid += val * b.count;
             rem -= b.count;
         }
-        None
+        s = BigInt::from(rem);
     } else {
-        let zero = BigInt::zero();
-        let u = |k: u32| scaled.get(k as usize).unwrap_or(&zero);
-        let mut s: BigInt = buckets.iter().map(|b| u(b.util) * b.count).sum();
-        for b in buckets {
+        s = buckets.iter().map(|b| u(b) * b.count).sum();
+        for (k, b) in buckets.iter().enumerate() {
             let need = cost - &paid;
             let val = st.val(b.cls);
-            if &need * u(b.util) <= val * &s {
-                let scale = setup.scale.get(ci)?;
-                let rho = Frac::new(&need * scale, &st.unit * &s);
-                return Some(Eval { rho, need, s });
+            if &need * u(b) <= val * &s {
+                stop = Some((k, need));
+                break;
             }
             paid += val * b.count;
-            s -= u(b.util) * b.count;
+            s -= u(b) * b.count;
         }
-        None
     }
+    let tracking = st.tracking();
+    let Some((k, need)) = stop else {
+        if let Some(h) = horizon.filter(|_| tracking) {
+            let total1: BigInt = buckets.iter().map(|b| st.slope(b.cls) * b.count).sum();
+            h.keep(&paid, &total1, cost, &zero);
+        }
+        return None;
+    };
+    let need1: BigInt = if tracking {
+        -buckets
+            .iter()
+            .take(k)
+            .map(|b| st.slope(b.cls) * b.count)
+            .sum::<BigInt>()
+    } else {
+        BigInt::zero()
+    };
+    if let Some(h) = horizon.filter(|_| tracking) {
+        for b in buckets {
+            if !h.active() {
+                break;
+            }
+            let (val, slope) = (st.val(b.cls), st.slope(b.cls));
+            h.keep(&(val * &s), &(slope * &s), &(&need * u(b)), &(&need1 * u(b)));
+        }
+    }
+    let (num, den) = if uniform {
+        let (un, ud) = setup.uniform_util.get(ci)?;
+        (ud.clone(), &st.unit * &s * un)
+    } else {
+        (setup.scale.get(ci)?.clone(), &st.unit * &s)
+    };
+    Some(Eval {
+        rho: Frac::new(&need * &num, den),
+        rho1: &need1 * &num,
+        need,
+        s,
+        need1,
+    })
 }
+
 
 /// Charges the supporters of `ci` min(money, ρ·util) and moves them to their new classes.
 fn pay(setup: &Setup, sp: &SatProfile, st: &mut State, ci: usize, ev: &Eval) -> Pick {
-    // Each fully paying supporter pays need·U/s: refine the unit so that this is an integer.
+    // Each fully paying supporter pays (need + need1·t)·U/s: refine the unit so that both
+    // parts are integers.
     let g = ev.need.gcd(&ev.s);
-    let (f, cap_unit) = if g.is_zero() {
-        (BigInt::one(), BigInt::zero())
+    let g = if st.tracking() { g.gcd(&ev.need1) } else { g };
+    let (f, cap_unit, cap_slope) = if g.is_zero() {
+        (BigInt::one(), BigInt::zero(), BigInt::zero())
     } else {
-        (&ev.s / &g, &ev.need / &g)
+        (&ev.s / &g, &ev.need / &g, &ev.need1 / &g)
     };
     st.refine(&f);
     let scaled = setup.scaled.get(ci).map(Vec::as_slice).unwrap_or(&[]);
@@ -666,14 +755,21 @@ fn pay(setup: &Setup, sp: &SatProfile, st: &mut State, ci: usize, ev: &Eval) -> 
             Some(i) => i,
             None => {
                 // With one utility the water-filling counted voters, not utility.
-                let cap = if scaled.len() <= 1 {
-                    cap_unit.clone()
+                let util = if uniform {
+                    &one
                 } else {
-                    &cap_unit * scaled.get(u as usize).unwrap_or(&one)
+                    scaled.get(u as usize).unwrap_or(&one)
                 };
+                let cap = &cap_unit * util;
                 let val = st.val(cls).clone();
-                let payment = if val < cap { val.clone() } else { cap };
-                let new = st.intern(val - &payment);
+                let (payment, slope) = if val < cap {
+                    (val.clone(), BigInt::zero())
+                } else if st.tracking() {
+                    (cap, st.slope(cls) - &cap_slope * util)
+                } else {
+                    (cap, BigInt::zero())
+                };
+                let new = st.intern(val - &payment, slope);
                 trans.push((new, payment, 0));
                 let i = trans.len() - 1;
                 if uniform {

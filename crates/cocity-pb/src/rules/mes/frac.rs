@@ -1,0 +1,48 @@
+//! Exact fractions compared without a gcd on the hot path.
+
+use std::cmp::Ordering;
+
+use num_bigint::BigInt;
+use num_traits::Zero;
+
+use crate::model::Money;
+use crate::numeric::{Q, ratio_to_f64};
+
+/// An unreduced positive fraction, compared by cross-multiplication (no gcd on the hot path).
+///
+/// `approx` is n/d to within a few ulps; comparisons trust it only when the two values are
+/// far apart relative to that error, and fall back to exact arithmetic otherwise.
+#[derive(Clone, Debug)]
+pub(crate) struct Frac {
+    pub(crate) n: BigInt,
+    pub(crate) d: BigInt,
+    approx: f64,
+}
+
+impl Frac {
+    pub(crate) fn new(n: BigInt, d: BigInt) -> Frac {
+        let approx = ratio_to_f64(&n, &d);
+        Frac { n, d, approx }
+    }
+
+    pub(crate) fn from_q(q: &Q) -> Frac {
+        let b = q.to_big();
+        Frac::new(b.numer().clone(), b.denom().clone())
+    }
+
+    pub(crate) fn cmp(&self, o: &Frac) -> Ordering {
+        let (a, b) = (self.approx, o.approx);
+        if a.is_normal() && b.is_normal() && (a - b).abs() > 1e-9 * a.abs().max(b.abs()) {
+            return a.partial_cmp(&b).unwrap_or(Ordering::Equal);
+        }
+        (&self.n * &o.d).cmp(&(&o.n * &self.d))
+    }
+
+    pub(crate) fn to_q(&self) -> Q {
+        if self.d.is_zero() {
+            return Q::ZERO;
+        }
+        Q::from_big(Money::new(self.n.clone(), self.d.clone()))
+    }
+}
+
