@@ -1,16 +1,26 @@
 //! How far the per-voter share can grow before a run of Equal Shares could go differently.
 //!
 //! The `add1` completions re-run Equal Shares with shares b, b + 1, b + 2, … and pabutools
-//! makes every one of those runs: thousands on a city's budget. Along one run, as long as
-//! every comparison the run makes keeps its result, each voter's money, each ρ and each payment
-//! is an affine function of the share (b + t): a payment is either all of a voter's money or
-//! (cost − what the capped supporters pay) / Σ utility × utility, both affine in affine inputs.
-//! So the run records, for every comparison that decided something, the first t > 0 at which
-//! the two sides could meet; below the least of them every share gives the same picks, and the
-//! completion skips the shares in between without running them. The comparisons recorded are
-//! the semantic ones (which supporters pay all they have, which candidate has the least ρ,
-//! which cannot be afforded), so the skip does not depend on the order the run examined
-//! candidates in.
+//! makes every one of those runs: tens of thousands on a city's budget, for a few dozen
+//! distinct outcomes. A run at share b can prove that the shares b + t, for t below some
+//! horizon, give the same picks, so that the completion skips them. The proof rests on three
+//! facts about shares that give the same picks up to a round:
+//!
+//! 1. every voter's money at that round only grows with t, so every ρ only falls; the pick's ρ
+//!    at share b is thus an upper bound of its ρ at b + t;
+//! 2. for any split of a project's supporters into C and the rest,
+//!    ρ ≥ (cost − Σ_C money) / Σ_rest count·u, because each min(money, ρ·u) is at most either
+//!    term. Taking the split the water-filling found at b gives a lower bound of ρ that is
+//!    exact at t = 0 and affine in t when the money is bounded by affine functions;
+//! 3. what a voter keeps, max(0, money − ρ·u), is bounded by that same expression with the
+//!    bounds of facts 2 and 3 put in, and again by an affine function exact at t = 0.
+//!
+//! So each voter's money carries an affine upper bound along the run, each candidate an affine
+//! lower bound of its ρ, and the run records the first t at which some other candidate's lower
+//! bound could reach the pick's ρ, or some dropped candidate's supporters could afford it. Below
+//! the least of those every comparison the run made goes the same way; the picks, in order,
+//! are the same. The comparisons are semantic (which candidate has the least ρ, which cannot be
+//! afforded), so the proof does not depend on the order the run examined candidates in.
 
 use std::cmp::Ordering;
 
@@ -90,7 +100,8 @@ impl Horizon {
         self.keep(&(&a.n * &b.d), &(a1 * &b.d), &(&b.n * &a.d), &(b1 * &a.d));
     }
 
-    fn at(&mut self, t: Frac) {
+    /// Limits the horizon to `t` (≥ 0).
+    pub(crate) fn at(&mut self, t: Frac) {
         if self.t.as_ref().is_none_or(|cur| t.cmp(cur) == Ordering::Less) {
             if t.cmp(&self.enough) != Ordering::Greater {
                 self.done = true;

@@ -320,10 +320,10 @@ impl State {
     /// Amounts are not deduplicated across classes: within a payment every old class maps to
     /// one new class, and distinct amounts minus the same price stay distinct, so duplicates
     /// only arise from exact coincidences, which cost a bucket, never a wrong result.
-    /// With a zero amount its slope is ignored: a tie that would give it a non-zero slope has
-    /// already ended the horizon (see `water_fill`).
+    /// When tracking, an empty purse whose bound still grows with the share is a class of its
+    /// own; otherwise every empty purse is class 0.
     fn intern(&mut self, v: BigInt, slope: BigInt) -> u32 {
-        if v.is_zero() {
+        if v.is_zero() && (slope.is_zero() || !self.tracking()) {
             return 0;
         }
         let id = self.val.len() as u32;
@@ -338,6 +338,11 @@ impl State {
 
     fn tracking(&self) -> bool {
         !self.slope.is_empty()
+    }
+
+    /// Drops the slopes once the horizon is known to be no use.
+    fn stop_tracking(&mut self) {
+        self.slope = Vec::new();
     }
 
     fn slope(&self, c: u32) -> &BigInt {
@@ -395,8 +400,11 @@ impl State {
 }
 
 /// An evaluated candidate: ρ, and the water-filling state that produced it (the money still
-/// needed from the supporters who pay ρ·u in full, and Σ count·U over them). When tracking a
-/// horizon, ρ = (rho.n + rho1·t) / rho.d and need + need1·t are the same along the share.
+/// needed from the supporters who pay ρ·u in full, and Σ count·U over them).
+///
+/// When tracking a horizon, (rho.n + rho1·t) / rho.d is a lower bound of ρ at share b + t, exact
+/// at t = 0, and need + need1·t is the matching upper bound of what is still needed (see
+/// `horizon`).
 struct Eval {
     rho: Frac,
     need: BigInt,
@@ -496,10 +504,10 @@ pub(crate) fn run(setup: &Setup, sp: &SatProfile, b: &Q, track: Option<&Q>) -> R
             break;
         };
         if let Some(h) = horizon.as_mut().filter(|h| h.active()) {
-            // Every other candidate must keep its side of the pick's ρ. A candidate examined
-            // this round holds its ρ as bound; the others hold an earlier ρ, which is a lower
-            // bound of the current one at every share (money only falls within a run), so
-            // keeping it above the pick's ρ keeps the candidate itself above.
+            // Every other candidate must stay above the pick's ρ. The pick's ρ only falls as
+            // the share grows, so its value now bounds it; each other candidate holds a lower
+            // bound of its ρ, from this round or an earlier one (money only falls within a run,
+            // so an earlier ρ is at most the current one).
             let zero = BigInt::zero();
             for &ci in &live {
                 if ci == pick || !h.active() {
@@ -507,8 +515,11 @@ pub(crate) fn run(setup: &Setup, sp: &SatProfile, b: &Q, track: Option<&Q>) -> R
                 }
                 if let Some(bd) = bound.get(ci) {
                     let b1 = bound1.get(ci).unwrap_or(&zero);
-                    h.keep_fracs(bd, b1, &ev.rho, &ev.rho1);
+                    h.keep_fracs(bd, b1, &ev.rho, &zero);
                 }
+            }
+            if !h.active() {
+                st.stop_tracking();
             }
         }
         let p = pay(setup, sp, &mut st, pick, &ev);
@@ -621,9 +632,8 @@ fn gather(setup: &Setup, sp: &SatProfile, st: &State, ci: usize, s: &mut Scratch
 /// The least ρ with Σ count·min(money, ρ·util) ≥ cost over the sorted buckets, or `None` if
 /// the supporters' money does not cover the cost.
 ///
-/// With a horizon, it records the comparisons that fixed the answer: for each bucket, on which
-/// side of its payment its money lies (the buckets before the one that stopped the filling
-/// pay all they have), or that the total money stays below the cost.
+/// With a horizon, when the money does not cover the cost, it records that the money (an upper
+/// bound of it) stays below the cost.
 fn water_fill(
     setup: &Setup,
     st: &State,
@@ -691,15 +701,6 @@ fn water_fill(
     } else {
         BigInt::zero()
     };
-    if let Some(h) = horizon.filter(|_| tracking) {
-        for b in buckets {
-            if !h.active() {
-                break;
-            }
-            let (val, slope) = (st.val(b.cls), st.slope(b.cls));
-            h.keep(&(val * &s), &(slope * &s), &(&need * u(b)), &(&need1 * u(b)));
-        }
-    }
     let (num, den) = if uniform {
         let (un, ud) = setup.uniform_util.get(ci)?;
         (ud.clone(), &st.unit * &s * un)
@@ -762,13 +763,15 @@ fn pay(setup: &Setup, sp: &SatProfile, st: &mut State, ci: usize, ev: &Eval) -> 
                 };
                 let cap = &cap_unit * util;
                 let val = st.val(cls).clone();
-                let (payment, slope) = if val < cap {
-                    (val.clone(), BigInt::zero())
-                } else if st.tracking() {
-                    (cap, st.slope(cls) - &cap_slope * util)
+                // The bound of what is left after paying the lower bound of ρ·u: at t = 0 it is
+                // exact, and its slope cannot be negative, since money left only grows with the
+                // share along the same picks.
+                let slope = if st.tracking() {
+                    (st.slope(cls) - &cap_slope * util).max(BigInt::zero())
                 } else {
-                    (cap, BigInt::zero())
+                    BigInt::zero()
                 };
+                let payment = if val < cap { val.clone() } else { cap };
                 let new = st.intern(val - &payment, slope);
                 trans.push((new, payment, 0));
                 let i = trans.len() - 1;
