@@ -118,7 +118,13 @@ fn wide_election() -> impl Strategy<Value = Election> {
             .prop_map(move |(costs, (budget, denom), ballots)| {
                 let costs: Vec<Money> = costs.into_iter().map(|(c, d)| m(c) / m(d)).collect();
                 let (vote_type, ballots): (VoteType, Vec<Vec<(u32, i64)>>) = if cumulative {
-                    (VoteType::Cumulative, ballots.into_iter().map(|b| b.into_iter().collect()).collect())
+                    (
+                        VoteType::Cumulative,
+                        ballots
+                            .into_iter()
+                            .map(|b| b.into_iter().collect())
+                            .collect(),
+                    )
                 } else {
                     (
                         VoteType::Approval,

@@ -227,7 +227,11 @@ fn add1(
             }
             let again = step(&below, None, &mut runs.computed);
             debug_assert!(
-                again.picks.iter().map(|p| p.ci).eq(prev.picks.iter().map(|p| p.ci)),
+                again
+                    .picks
+                    .iter()
+                    .map(|p| p.ci)
+                    .eq(prev.picks.iter().map(|p| p.ci)),
                 "a skipped share gave different picks"
             );
             return again;

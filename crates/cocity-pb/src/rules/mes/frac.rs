@@ -45,4 +45,3 @@ impl Frac {
         Q::from_big(Money::new(self.n.clone(), self.d.clone()))
     }
 }
-

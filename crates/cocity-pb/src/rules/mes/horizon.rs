@@ -63,22 +63,8 @@ impl Horizon {
         if self.done {
             return;
         }
-        match a0.cmp(b0) {
-            Ordering::Equal => {
-                if a1 != b1 {
-                    self.at(Frac::new(BigInt::zero(), BigInt::from(1)));
-                }
-            }
-            Ordering::Less => {
-                if a1 > b1 {
-                    self.at(Frac::new(b0 - a0, a1 - b1));
-                }
-            }
-            Ordering::Greater => {
-                if a1 < b1 {
-                    self.at(Frac::new(a0 - b0, b1 - a1));
-                }
-            }
+        if let Some(t) = crossing(a0, a1, b0, b1) {
+            self.at(t);
         }
     }
 
@@ -87,28 +73,81 @@ impl Horizon {
         if self.done {
             return;
         }
-        // Both slopes of the same sign as their difference of values: the gap only widens.
-        let gap = a.cmp(b);
-        let widening = match gap {
-            Ordering::Less => !a1.is_positive() && !b1.is_negative(),
-            Ordering::Greater => !a1.is_negative() && !b1.is_positive(),
-            Ordering::Equal => false,
-        };
-        if widening {
+        if let Some(t) = crossing_fracs(a, a1, b, b1) {
+            self.at(t);
+        }
+    }
+
+    /// Records that the line (a.n + a1·t) / a.d must keep its side of w, a non-increasing
+    /// function that follows the line (w.n + w1·t) / w.d up to `bend` and is known only to stay
+    /// at or below its value there after it.
+    pub(crate) fn keep_above_falling(
+        &mut self,
+        a: &Frac,
+        a1: &BigInt,
+        w: &Frac,
+        w1: &BigInt,
+        bend: Option<&Frac>,
+    ) {
+        if self.done {
             return;
         }
-        self.keep(&(&a.n * &b.d), &(a1 * &b.d), &(&b.n * &a.d), &(b1 * &a.d));
+        let t = crossing_fracs(a, a1, w, w1);
+        let Some(bend) = bend else {
+            if let Some(t) = t {
+                self.at(t);
+            }
+            return;
+        };
+        if let Some(t) = t.filter(|t| t.cmp(bend) != Ordering::Greater) {
+            self.at(t);
+            return;
+        }
+        // Beyond the bend, w is below its value there: the line must stay above that level
+        // (it is above it up to the bend, where w is at least that level).
+        let level = Frac::new(&w.n * &bend.d + w1 * &bend.n, &w.d * &bend.d);
+        if let Some(t) = crossing_fracs(a, a1, &level, &BigInt::zero()) {
+            self.at(t);
+        }
     }
 
     /// Limits the horizon to `t` (≥ 0).
     pub(crate) fn at(&mut self, t: Frac) {
-        if self.t.as_ref().is_none_or(|cur| t.cmp(cur) == Ordering::Less) {
+        if self
+            .t
+            .as_ref()
+            .is_none_or(|cur| t.cmp(cur) == Ordering::Less)
+        {
             if t.cmp(&self.enough) != Ordering::Greater {
                 self.done = true;
             }
             self.t = Some(t);
         }
     }
+}
+
+/// The least t ≥ 0 at which a0 + a1·t and b0 + b1·t stop comparing as they do at t = 0: where
+/// they meet, or 0 when they are equal now and part at once. `None` if that never happens.
+pub(crate) fn crossing(a0: &BigInt, a1: &BigInt, b0: &BigInt, b1: &BigInt) -> Option<Frac> {
+    match a0.cmp(b0) {
+        Ordering::Equal => (a1 != b1).then(|| Frac::new(BigInt::zero(), BigInt::from(1))),
+        Ordering::Less => (a1 > b1).then(|| Frac::new(b0 - a0, a1 - b1)),
+        Ordering::Greater => (a1 < b1).then(|| Frac::new(a0 - b0, b1 - a1)),
+    }
+}
+
+/// [`crossing`] for (a.n + a1·t) / a.d against (b.n + b1·t) / b.d.
+fn crossing_fracs(a: &Frac, a1: &BigInt, b: &Frac, b1: &BigInt) -> Option<Frac> {
+    // Slopes that only widen the gap need no multiplication.
+    let widening = match a.cmp(b) {
+        Ordering::Less => !a1.is_positive() && !b1.is_negative(),
+        Ordering::Greater => !a1.is_negative() && !b1.is_positive(),
+        Ordering::Equal => false,
+    };
+    if widening {
+        return None;
+    }
+    crossing(&(&a.n * &b.d), &(a1 * &b.d), &(&b.n * &a.d), &(b1 * &a.d))
 }
 
 #[cfg(test)]
@@ -165,5 +204,30 @@ mod tests {
         let mut h = horizon();
         h.keep_fracs(&a, &big(-1), &b, &big(1));
         assert!(h.limit().is_none());
+    }
+
+    #[test]
+    fn a_line_above_a_bending_function_meets_its_level_after_the_bend() {
+        let one = big(1);
+        // a(t) = 10 − t; w(t) = 8 − 3t up to t = 1, then at most 5.
+        let a = Frac::new(big(10), one.clone());
+        let w = Frac::new(big(8), one.clone());
+        let mut h = horizon();
+        h.keep_above_falling(
+            &a,
+            &big(-1),
+            &w,
+            &big(-3),
+            Some(&Frac::new(one.clone(), one.clone())),
+        );
+        assert_eq!(h.limit().map(|t| t.to_q().to_string()), Some("5".into()));
+        // Without the bend, the two lines never meet (w falls faster).
+        let mut h = horizon();
+        h.keep_above_falling(&a, &big(-1), &w, &big(-3), None);
+        assert!(h.limit().is_none());
+        // A line that meets w before the bend stops there: 10 − 4t = 8 − 3t at t = 2.
+        let mut h = horizon();
+        h.keep_above_falling(&a, &big(-4), &w, &big(-3), Some(&Frac::new(big(3), one)));
+        assert_eq!(h.limit().map(|t| t.to_q().to_string()), Some("2".into()));
     }
 }

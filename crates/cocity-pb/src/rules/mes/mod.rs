@@ -280,9 +280,10 @@ struct State {
     group_class: Vec<u32>,
     /// Candidate costs in units of 1/`unit`.
     cost: Vec<BigInt>,
-    /// When tracking a horizon: each class's amount is val + slope·t for the share b + t
-    /// (in units of 1/`unit`); empty otherwise.
+    /// When tracking a horizon, each class's amount at share b + t lies between
+    /// val + lslope·t and val + slope·t (in units of 1/`unit`); both empty otherwise.
     slope: Vec<BigInt>,
+    lslope: Vec<BigInt>,
 }
 
 impl State {
@@ -304,10 +305,19 @@ impl State {
             approx: vec![0.0],
             refs: vec![0],
             group_class: Vec::new(),
-            slope: if track { vec![BigInt::zero()] } else { Vec::new() },
+            slope: if track {
+                vec![BigInt::zero()]
+            } else {
+                Vec::new()
+            },
+            lslope: if track {
+                vec![BigInt::zero()]
+            } else {
+                Vec::new()
+            },
         };
         let unit = st.unit.clone();
-        let c = st.intern(start, unit);
+        let c = st.intern(start, unit.clone(), unit);
         st.group_class = vec![c; n_groups];
         if let Some(r) = st.refs.get_mut(c as usize) {
             *r = n_groups as u64;
@@ -322,7 +332,7 @@ impl State {
     /// only arise from exact coincidences, which cost a bucket, never a wrong result.
     /// When tracking, an empty purse whose bound still grows with the share is a class of its
     /// own; otherwise every empty purse is class 0.
-    fn intern(&mut self, v: BigInt, slope: BigInt) -> u32 {
+    fn intern(&mut self, v: BigInt, slope: BigInt, lslope: BigInt) -> u32 {
         if v.is_zero() && (slope.is_zero() || !self.tracking()) {
             return 0;
         }
@@ -332,6 +342,7 @@ impl State {
         self.refs.push(0);
         if !self.slope.is_empty() {
             self.slope.push(slope);
+            self.lslope.push(lslope);
         }
         id
     }
@@ -343,11 +354,19 @@ impl State {
     /// Drops the slopes once the horizon is known to be no use.
     fn stop_tracking(&mut self) {
         self.slope = Vec::new();
+        self.lslope = Vec::new();
     }
 
     fn slope(&self, c: u32) -> &BigInt {
         static ZERO: std::sync::OnceLock<BigInt> = std::sync::OnceLock::new();
         self.slope
+            .get(c as usize)
+            .unwrap_or_else(|| ZERO.get_or_init(BigInt::zero))
+    }
+
+    fn lslope(&self, c: u32) -> &BigInt {
+        static ZERO: std::sync::OnceLock<BigInt> = std::sync::OnceLock::new();
+        self.lslope
             .get(c as usize)
             .unwrap_or_else(|| ZERO.get_or_init(BigInt::zero))
     }
@@ -370,7 +389,12 @@ impl State {
                 *v *= f;
             }
         }
-        for (v, r) in self.slope.iter_mut().zip(&self.refs) {
+        for (v, r) in self
+            .slope
+            .iter_mut()
+            .chain(self.lslope.iter_mut())
+            .zip(self.refs.iter().cycle())
+        {
             if *r > 0 {
                 *v *= f;
             }
@@ -411,6 +435,10 @@ struct Eval {
     s: BigInt,
     rho1: BigInt,
     need1: BigInt,
+    /// How many of the sorted buckets pay all they have.
+    capped: usize,
+    /// ρ = need · num / rho.d.
+    num: BigInt,
 }
 
 /// A bucket of supporters holding the same money with the same utility.
@@ -504,10 +532,12 @@ pub(crate) fn run(setup: &Setup, sp: &SatProfile, b: &Q, track: Option<&Q>) -> R
             break;
         };
         if let Some(h) = horizon.as_mut().filter(|h| h.active()) {
-            // Every other candidate must stay above the pick's ρ. The pick's ρ only falls as
-            // the share grows, so its value now bounds it; each other candidate holds a lower
-            // bound of its ρ, from this round or an earlier one (money only falls within a run,
-            // so an earlier ρ is at most the current one).
+            // Every other candidate must stay above the pick's ρ. Each holds a lower bound of
+            // its ρ, from this round or an earlier one (money only falls within a run, so an
+            // earlier ρ is at most the current one); the pick's ρ is bounded above (see
+            // `upper_line`).
+            gather(setup, sp, &st, pick, &mut scratch);
+            let (w1, bend) = upper_line(setup, &st, pick, &ev, &scratch.buckets);
             let zero = BigInt::zero();
             for &ci in &live {
                 if ci == pick || !h.active() {
@@ -515,7 +545,7 @@ pub(crate) fn run(setup: &Setup, sp: &SatProfile, b: &Q, track: Option<&Q>) -> R
                 }
                 if let Some(bd) = bound.get(ci) {
                     let b1 = bound1.get(ci).unwrap_or(&zero);
-                    h.keep_fracs(bd, b1, &ev.rho, &zero);
+                    h.keep_above_falling(bd, b1, &ev.rho, &w1, bend.as_ref());
                 }
             }
             if !h.active() {
@@ -538,7 +568,6 @@ pub(crate) fn run(setup: &Setup, sp: &SatProfile, b: &Q, track: Option<&Q>) -> R
         stable_for,
     }
 }
-
 
 /// Collects the supporters of `ci` with money left into `s.buckets`, sorted by money / utility
 /// ascending.
@@ -713,9 +742,55 @@ fn water_fill(
         need,
         s,
         need1,
+        capped: k,
+        num,
     })
 }
 
+/// An upper bound of the pick's ρ at share b + t, from the lower bounds of its supporters' money:
+/// with the split of the water-filling at t = 0, (cost − Σ_capped money) / Σ_rest count·u is
+/// the exact ρ of that money as long as no capped bucket's money rises past its payment; the
+/// first t where one could is the bend. Beyond it, ρ stays at most its value at the bend, as ρ
+/// only falls when money grows. Returns the slope (over `ev.rho.d`) and the bend.
+fn upper_line(
+    setup: &Setup,
+    st: &State,
+    ci: usize,
+    ev: &Eval,
+    buckets: &[Bucket],
+) -> (BigInt, Option<Frac>) {
+    let scaled = setup.scaled.get(ci).map(Vec::as_slice).unwrap_or(&[]);
+    let uniform = scaled.len() <= 1;
+    let one = BigInt::one();
+    let zero = BigInt::zero();
+    let u = |b: &Bucket| -> &BigInt {
+        if uniform {
+            &one
+        } else {
+            scaled.get(b.util as usize).unwrap_or(&zero)
+        }
+    };
+    let capped = buckets.get(..ev.capped).unwrap_or(&[]);
+    let need1: BigInt = -capped
+        .iter()
+        .map(|b| st.lslope(b.cls) * b.count)
+        .sum::<BigInt>();
+    // Only a capped bucket can cross: the others' money only rises while the payment falls.
+    let mut bends = Horizon::new(Frac::new(BigInt::zero(), BigInt::one()));
+    for b in capped {
+        if !bends.active() {
+            break;
+        }
+        let (val, lslope) = (st.val(b.cls), st.lslope(b.cls));
+        bends.keep(
+            &(val * &ev.s),
+            &(lslope * &ev.s),
+            &(&ev.need * u(b)),
+            &(&need1 * u(b)),
+        );
+    }
+    (&need1 * &ev.num, bends.limit().cloned())
+}
 
 /// Charges the supporters of `ci` min(money, ρ·util) and moves them to their new classes.
 fn pay(setup: &Setup, sp: &SatProfile, st: &mut State, ci: usize, ev: &Eval) -> Pick {
@@ -771,8 +846,15 @@ fn pay(setup: &Setup, sp: &SatProfile, st: &mut State, ci: usize, ev: &Eval) -> 
                 } else {
                     BigInt::zero()
                 };
+                // The lower bound: a supporter who pays ρ·u pays at most what it pays now, as ρ
+                // only falls; one who pays all it has keeps at least nothing.
+                let lslope = if val < cap {
+                    BigInt::zero()
+                } else {
+                    st.lslope(cls).clone()
+                };
                 let payment = if val < cap { val.clone() } else { cap };
-                let new = st.intern(val - &payment, slope);
+                let new = st.intern(val - &payment, slope, lslope);
                 trans.push((new, payment, 0));
                 let i = trans.len() - 1;
                 if uniform {
