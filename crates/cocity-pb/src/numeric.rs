@@ -278,19 +278,30 @@ fn gcd(mut a: u128, mut b: u128) -> u128 {
     }
 }
 
-/// n/d as a float with a relative error of a few ulps, for any size of n and d (both are cut
-/// to 64 significant bits first, so huge values stay finite). NaN when d is zero.
+/// n/d as a float with a relative error of a few ulps, for any size of n and d (each is cut to
+/// its top 128 bits first, read straight from its digits, so huge values stay finite and
+/// nothing is allocated). NaN when d is zero.
 pub fn ratio_to_f64(n: &BigInt, d: &BigInt) -> f64 {
-    let sn = n.bits().saturating_sub(64);
-    let sd = d.bits().saturating_sub(64);
-    let nf = (n >> sn).to_f64().unwrap_or(f64::NAN);
-    let df = (d >> sd).to_f64().unwrap_or(f64::NAN);
+    let (nf, ne) = top_bits(n);
+    let (df, de) = top_bits(d);
     if df == 0.0 {
         return f64::NAN;
     }
-    let exp = i32::try_from(sn as i64 - sd as i64).unwrap_or(i32::MAX);
+    let exp = i32::try_from(ne - de).unwrap_or(i32::MAX);
     // Out-of-range exponents give 0 or ∞; callers treat those as "use exact arithmetic".
     nf / df * 2f64.powi(exp)
+}
+
+/// |x| ≈ m · 2^e, with m the value of its top two 64-bit digits.
+fn top_bits(x: &BigInt) -> (f64, i64) {
+    let mut digits = x.iter_u64_digits();
+    let len = digits.len() as i64;
+    let hi = digits.next_back().unwrap_or(0);
+    let lo = digits.next_back().unwrap_or(0);
+    let m = hi as f64 * 18_446_744_073_709_551_616.0 + lo as f64;
+    let sign = if x.is_negative() { -1.0 } else { 1.0 };
+    // The top two digits stand for 2^(64·(len − 2)) times their value.
+    (sign * m, 64 * (len - 2))
 }
 
 impl Q {
@@ -314,6 +325,23 @@ pub fn money(n: i64, d: i64) -> BigRational {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ratios_of_any_size_become_close_floats() {
+        let big = |s: &str| s.parse::<BigInt>().unwrap();
+        let close = |x: f64, y: f64| (x - y).abs() <= 1e-12 * y.abs().max(1e-300);
+        assert!(close(ratio_to_f64(&big("1"), &big("3")), 1.0 / 3.0));
+        assert!(close(ratio_to_f64(&big("-7"), &big("2")), -3.5));
+        assert_eq!(ratio_to_f64(&big("0"), &big("5")), 0.0);
+        assert!(ratio_to_f64(&big("1"), &big("0")).is_nan());
+        // 10^200 / (3·10^199) = 10/3, far beyond f64's integers.
+        let n = big(&format!("1{}", "0".repeat(200)));
+        let d = big(&format!("3{}", "0".repeat(199)));
+        assert!(close(ratio_to_f64(&n, &d), 10.0 / 3.0));
+        // Mixed sizes: 2^130 / 2^3.
+        let n = BigInt::from(1) << 130usize;
+        assert!(close(ratio_to_f64(&n, &BigInt::from(8)), 2f64.powi(127)));
+    }
 
     fn q(n: i128, d: i128) -> Q {
         Q::ratio(n, d).unwrap()

@@ -68,16 +68,6 @@ impl Horizon {
         }
     }
 
-    /// As [`Horizon::keep`] for (a.n + a1·t) / a.d against (b.n + b1·t) / b.d.
-    pub(crate) fn keep_fracs(&mut self, a: &Frac, a1: &BigInt, b: &Frac, b1: &BigInt) {
-        if self.done {
-            return;
-        }
-        if let Some(t) = crossing_fracs(a, a1, b, b1) {
-            self.at(t);
-        }
-    }
-
     /// Records that the line (a.n + a1·t) / a.d must keep its side of w, a non-increasing
     /// function that follows the line (w.n + w1·t) / w.d up to `bend` and is known only to stay
     /// at or below its value there after it.
@@ -128,7 +118,7 @@ impl Horizon {
 
 /// The least t ≥ 0 at which a0 + a1·t and b0 + b1·t stop comparing as they do at t = 0: where
 /// they meet, or 0 when they are equal now and part at once. `None` if that never happens.
-pub(crate) fn crossing(a0: &BigInt, a1: &BigInt, b0: &BigInt, b1: &BigInt) -> Option<Frac> {
+fn crossing(a0: &BigInt, a1: &BigInt, b0: &BigInt, b1: &BigInt) -> Option<Frac> {
     match a0.cmp(b0) {
         Ordering::Equal => (a1 != b1).then(|| Frac::new(BigInt::zero(), BigInt::from(1))),
         Ordering::Less => (a1 > b1).then(|| Frac::new(b0 - a0, a1 - b1)),
@@ -194,16 +184,13 @@ mod tests {
 
     #[test]
     fn fractions_compare_by_cross_multiplication() {
-        let mut h = horizon();
         // (1 + t)/2 against (3 + 0t)/4: they meet at t = 1/2.
         let a = Frac::new(big(1), big(2));
         let b = Frac::new(big(3), big(4));
-        h.keep_fracs(&a, &big(1), &b, &big(0));
-        assert_eq!(h.limit().map(|t| t.to_q().to_string()), Some("1/2".into()));
+        let t = crossing_fracs(&a, &big(1), &b, &big(0));
+        assert_eq!(t.map(|t| t.to_q().to_string()), Some("1/2".into()));
         // Falling (−t) below a value that rises cannot meet it.
-        let mut h = horizon();
-        h.keep_fracs(&a, &big(-1), &b, &big(1));
-        assert!(h.limit().is_none());
+        assert!(crossing_fracs(&a, &big(-1), &b, &big(1)).is_none());
     }
 
     #[test]
