@@ -358,24 +358,15 @@ impl State {
     }
 
     fn slope(&self, c: u32) -> &BigInt {
-        static ZERO: std::sync::OnceLock<BigInt> = std::sync::OnceLock::new();
-        self.slope
-            .get(c as usize)
-            .unwrap_or_else(|| ZERO.get_or_init(BigInt::zero))
+        self.slope.get(c as usize).unwrap_or_else(|| zero())
     }
 
     fn lslope(&self, c: u32) -> &BigInt {
-        static ZERO: std::sync::OnceLock<BigInt> = std::sync::OnceLock::new();
-        self.lslope
-            .get(c as usize)
-            .unwrap_or_else(|| ZERO.get_or_init(BigInt::zero))
+        self.lslope.get(c as usize).unwrap_or_else(|| zero())
     }
 
     fn val(&self, c: u32) -> &BigInt {
-        static ZERO: std::sync::OnceLock<BigInt> = std::sync::OnceLock::new();
-        self.val
-            .get(c as usize)
-            .unwrap_or_else(|| ZERO.get_or_init(BigInt::zero))
+        self.val.get(c as usize).unwrap_or_else(|| zero())
     }
 
     /// Multiplies the unit by `f`, rescaling every live amount and cost.
@@ -446,6 +437,23 @@ struct Bucket {
     cls: u32,
     util: u32,
     count: u64,
+}
+
+/// A shared zero, for lookups that fall outside a table.
+fn zero() -> &'static BigInt {
+    static ZERO: std::sync::OnceLock<BigInt> = std::sync::OnceLock::new();
+    ZERO.get_or_init(BigInt::zero)
+}
+
+/// The weight of one voter of a bucket in the water-filling: 1 when every supporter has the same
+/// utility (each rich supporter then pays need / count), else its scaled utility.
+fn weight<'a>(scaled: &'a [BigInt], uniform: bool, b: &Bucket) -> &'a BigInt {
+    static ONE: std::sync::OnceLock<BigInt> = std::sync::OnceLock::new();
+    if uniform {
+        ONE.get_or_init(BigInt::one)
+    } else {
+        scaled.get(b.util as usize).unwrap_or_else(|| zero())
+    }
 }
 
 /// Scratch space reused across evaluations within a run.
@@ -673,17 +681,7 @@ fn water_fill(
     let cost = st.cost.get(ci)?;
     let scaled = setup.scaled.get(ci)?;
     let uniform = scaled.len() <= 1;
-    let zero = BigInt::zero();
-    let one = BigInt::one();
-    // The weight of one voter of a bucket in the filling: 1 with one utility for all (each rich
-    // supporter then pays need / count_rem), else its scaled utility.
-    let u = |b: &Bucket| -> &BigInt {
-        if uniform {
-            &one
-        } else {
-            scaled.get(b.util as usize).unwrap_or(&zero)
-        }
-    };
+    let u = |b: &Bucket| weight(scaled, uniform, b);
     let mut paid = BigInt::zero();
     let mut stop = None;
     let mut s;
@@ -717,7 +715,7 @@ fn water_fill(
     let Some((k, need)) = stop else {
         if let Some(h) = horizon.filter(|_| tracking) {
             let total1: BigInt = buckets.iter().map(|b| st.slope(b.cls) * b.count).sum();
-            h.keep(&paid, &total1, cost, &zero);
+            h.keep(&paid, &total1, cost, zero());
         }
         return None;
     };
@@ -761,15 +759,7 @@ fn upper_line(
 ) -> (BigInt, Option<Frac>) {
     let scaled = setup.scaled.get(ci).map(Vec::as_slice).unwrap_or(&[]);
     let uniform = scaled.len() <= 1;
-    let one = BigInt::one();
-    let zero = BigInt::zero();
-    let u = |b: &Bucket| -> &BigInt {
-        if uniform {
-            &one
-        } else {
-            scaled.get(b.util as usize).unwrap_or(&zero)
-        }
-    };
+    let u = |b: &Bucket| weight(scaled, uniform, b);
     let capped = buckets.get(..ev.capped).unwrap_or(&[]);
     let need1: BigInt = -capped
         .iter()
