@@ -357,7 +357,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(256))]
+    #![proptest_config(ProptestConfig::with_cases(1000))]
 
     /// The Add1 completions skip the shares that cannot change the outcome; running every share,
     /// as pabutools does, must give the same outcome: winners, explanations, the returned share

@@ -2,7 +2,7 @@
 //! keep, and how the kept run is explained.
 
 use super::greedy;
-use super::mes::{self, Run, Setup};
+use super::mes::{self, Run, Setup, Track};
 use super::{Completion, Ctx, Partial, Progress};
 use crate::explain::Explanation;
 use crate::numeric::Q;
@@ -33,7 +33,7 @@ pub(crate) fn count_mes(
         None
     } else {
         let b0 = ctx.budget.div(&Q::int(n as i128)).unwrap_or(Q::ZERO);
-        let mut step = |b: &Q, track: Option<&Q>, computed: &mut usize| {
+        let mut step = |b: &Q, track: Option<&Track>, computed: &mut usize| {
             *computed += 1;
             progress(Progress {
                 stage: "equal shares run",
@@ -83,12 +83,13 @@ pub(crate) fn count_mes(
                 continue;
             };
             winners.push(p);
-            picks_rho.push((p, pick.rho.clone()));
+            let rho = pick.rho.to_q();
+            picks_rho.push((p, rho.clone()));
             let supporters = setup.supporters.get(pick.ci).copied().unwrap_or(0);
             if let Some(e) = explanations.get_mut(p) {
                 *e = Some(Explanation::MesSelected {
                     round: round + 1,
-                    rho: pick.rho.to_big(),
+                    rho: rho.to_big(),
                     payments: pick.summary(supporters),
                 });
             }
@@ -205,14 +206,19 @@ fn add1(
     stepping: Stepping,
     done: &dyn Fn(&Run) -> bool,
     runs: &mut Runs,
-    step: &mut dyn FnMut(&Q, Option<&Q>, &mut usize) -> Run,
+    step: &mut dyn FnMut(&Q, Option<&Track>, &mut usize) -> Run,
 ) -> Run {
     let mut b = grid.first.clone();
     let mut prev: Option<Run> = None;
+    // How far each run's bounds are made to hold; see `next_reach`.
+    let mut reach: Option<Q> = None;
     loop {
         let next_anyway = grid.next(&b, None);
         let track = match stepping {
-            Stepping::Skip => Some(next_anyway.sub(&b)),
+            Stepping::Skip => Some(Track {
+                enough: next_anyway.sub(&b),
+                reach: reach.clone(),
+            }),
             Stepping::EveryShare => None,
         };
         let run = step(&b, track.as_ref(), &mut runs.computed);
@@ -239,11 +245,28 @@ fn add1(
         if done(&run) {
             return run;
         }
+        if let Some(h) = &run.stable_for {
+            reach = Some(next_reach(&b, h, reach.as_ref()));
+        }
         b = match (stepping, &run.stable_for) {
             (Stepping::Skip, Some(t)) => grid.next(&b, Some(t)),
             _ => next_anyway,
         };
         prev = Some(run);
+    }
+}
+
+/// How far the next run should look. Bounds made to hold over a shorter range are tighter (see
+/// `mes::Track::reach`), but the horizon cannot pass the range: double it while runs reach its
+/// end, else look twice as far as the last run could prove, and never less than 1/128 of the
+/// share (on a city's budget a share grows by thousands, so tiny ranges would mean many runs).
+fn next_reach(b: &Q, proved: &Q, reach: Option<&Q>) -> Q {
+    match reach {
+        Some(r) if proved >= r => r.add(r),
+        _ => {
+            let least = b.div(&Q::int(128)).unwrap_or(Q::ONE);
+            proved.add(proved).max(least)
+        }
     }
 }
 

@@ -49,9 +49,11 @@ pub(crate) struct Setup {
     /// Per candidate, its first utility as (numerator, denominator): the utility of every
     /// supporter when `scaled` has one entry.
     uniform_util: Vec<(BigInt, BigInt)>,
-    init_bound: Vec<Q>,
+    init_bound: Vec<Frac>,
     cost: Vec<Q>,
     cost_big: Vec<Money>,
+    /// The lcm of the candidates' cost denominators.
+    cost_denoms: BigInt,
     rank: Vec<u32>,
     /// Voters (with multiplicity) among each candidate's supporters.
     pub supporters: Vec<u64>,
@@ -162,13 +164,18 @@ impl Setup {
         let init_bound = cands
             .iter()
             .map(|&p| {
-                ctx.cost(p)
+                let q = ctx
+                    .cost(p)
                     .div(total.get(p).unwrap_or(&Q::ONE))
-                    .unwrap_or(Q::ZERO)
+                    .unwrap_or(Q::ZERO);
+                Frac::from_q(&q)
             })
             .collect();
         Setup {
             cost: cands.iter().map(|&p| ctx.cost(p).clone()).collect(),
+            cost_denoms: cands.iter().fold(BigInt::one(), |acc, &p| {
+                acc.lcm(ctx.cost(p).to_big().denom())
+            }),
             cost_big: cands.iter().map(|&p| ctx.cost(p).to_big()).collect(),
             scaled,
             scale,
@@ -202,7 +209,7 @@ impl Setup {
 pub(crate) struct Pick {
     /// Candidate index.
     pub ci: usize,
-    pub rho: Q,
+    pub rho: Frac,
     pub payers: u64,
     pub min_pay: Money,
     pub max_pay: Money,
@@ -280,41 +287,44 @@ struct State {
     group_class: Vec<u32>,
     /// Candidate costs in units of 1/`unit`.
     cost: Vec<BigInt>,
-    /// When tracking a horizon, each class's amount at share b + t lies between
-    /// val + lslope·t and val + slope·t (in units of 1/`unit`); both empty otherwise.
+    /// When tracking a horizon, each class's amount at share b + t, for t in [0, reach], lies
+    /// between val + lslope·t and val + slope·t (in units of 1/`unit`); both empty otherwise.
     slope: Vec<BigInt>,
     lslope: Vec<BigInt>,
+    /// How far the bounds must hold, as numerator and denominator (`None`: for every t ≥ 0).
+    reach: Option<(BigInt, BigInt)>,
 }
 
 impl State {
-    fn new(setup: &Setup, b: &Money, n_groups: usize, track: bool) -> State {
-        let mut unit = b.denom().clone();
-        for c in &setup.cost_big {
-            unit = unit.lcm(c.denom());
-        }
-        let start = b * Money::from_integer(unit.clone());
-        let start = start.to_integer();
+    fn new(setup: &Setup, b: &Money, n_groups: usize, track: Option<&Track>) -> State {
+        let unit = b.denom().lcm(&setup.cost_denoms);
+        let start = b.numer() * (&unit / b.denom());
         let mut st = State {
+            // unit is a multiple of every cost's denominator: no gcd needed.
             cost: setup
                 .cost_big
                 .iter()
-                .map(|c| (c * Money::from_integer(unit.clone())).to_integer())
+                .map(|c| c.numer() * (&unit / c.denom()))
                 .collect(),
             unit,
             val: vec![BigInt::zero()],
             approx: vec![0.0],
             refs: vec![0],
             group_class: Vec::new(),
-            slope: if track {
+            slope: if track.is_some() {
                 vec![BigInt::zero()]
             } else {
                 Vec::new()
             },
-            lslope: if track {
+            lslope: if track.is_some() {
                 vec![BigInt::zero()]
             } else {
                 Vec::new()
             },
+            reach: track.and_then(|t| t.reach.as_ref()).map(|r| {
+                let r = r.to_big();
+                (r.numer().clone(), r.denom().clone())
+            }),
         };
         let unit = st.unit.clone();
         let c = st.intern(start, unit.clone(), unit);
@@ -355,6 +365,22 @@ impl State {
     fn stop_tracking(&mut self) {
         self.slope = Vec::new();
         self.lslope = Vec::new();
+    }
+
+    /// The slope of an upper bound of max(0, a + b·t) over the tracked range of t, where a and
+    /// b are in units of 1/`unit`. The function is convex, so over [0, reach] it lies below the
+    /// chord between its ends; without a reach only a non-negative slope bounds it for every t.
+    fn leftover_slope(&self, a: &BigInt, b: &BigInt) -> BigInt {
+        let exact = !a.is_negative() && !b.is_negative();
+        match &self.reach {
+            _ if exact => b.clone(),
+            None => b.max(zero()).clone(),
+            Some((rn, rd)) => {
+                let start = a.max(zero()) * rd;
+                let end = (a * rd + b * rn).max(BigInt::zero());
+                Integer::div_ceil(&(end - start), rn)
+            }
+        }
     }
 
     fn slope(&self, c: u32) -> &BigInt {
@@ -437,6 +463,8 @@ struct Bucket {
     cls: u32,
     util: u32,
     count: u64,
+    /// The class amount as a float, the sort key when every supporter has the same utility.
+    key: f64,
 }
 
 /// A shared zero, for lookups that fall outside a table.
@@ -464,14 +492,28 @@ struct Scratch {
     buckets: Vec<Bucket>,
 }
 
+/// What a run is asked to prove about larger shares.
+pub(crate) struct Track {
+    /// A horizon at or below this is no use: the run reports it without looking further.
+    pub enough: Q,
+    /// How far to look: the bounds are only made to hold up to b + reach, which makes them
+    /// tighter; the horizon reported is then at most `reach`. `None` looks arbitrarily far.
+    pub reach: Option<Q>,
+}
+
 /// One run with per-voter share `b`. With `track`, the run also finds how far the share can
-/// grow with the same picks ([`Run::stable_for`]); a horizon at or below `track` is reported
-/// as found without looking further.
-pub(crate) fn run(setup: &Setup, sp: &SatProfile, b: &Q, track: Option<&Q>) -> Run {
+/// grow with the same picks ([`Run::stable_for`]).
+pub(crate) fn run(setup: &Setup, sp: &SatProfile, b: &Q, track: Option<&Track>) -> Run {
     let b_big = b.to_big();
-    let mut st = State::new(setup, &b_big, sp.n_groups(), track.is_some());
-    let mut horizon = track.map(|t| Horizon::new(Frac::from_q(t)));
-    let mut bound: Vec<Frac> = setup.init_bound.iter().map(Frac::from_q).collect();
+    let mut st = State::new(setup, &b_big, sp.n_groups(), track);
+    let mut horizon = track.map(|t| {
+        let mut h = Horizon::new(Frac::from_q(&t.enough));
+        if let Some(r) = &t.reach {
+            h.at(Frac::from_q(r));
+        }
+        h
+    });
+    let mut bound: Vec<Frac> = setup.init_bound.clone();
     // Slopes of the bounds (over each bound's denominator): the first bounds do not move.
     let mut bound1: Vec<BigInt> = if track.is_some() {
         vec![BigInt::zero(); setup.n_cands()]
@@ -488,6 +530,9 @@ pub(crate) fn run(setup: &Setup, sp: &SatProfile, b: &Q, track: Option<&Q>) -> R
     };
     let mut picks = Vec::new();
     let mut spent = Q::ZERO;
+    // Candidates found unaffordable while tracking, whose `bound` is then the lower bound of ρ
+    // they would have if more money made them affordable (see `ghost_line`).
+    let mut ghosts: Vec<Ghost> = Vec::new();
     loop {
         // Nearly sorted after the first round: only re-evaluated bounds moved.
         live.sort_by(|&a, &c| match (bound.get(a), bound.get(c)) {
@@ -506,9 +551,24 @@ pub(crate) fn run(setup: &Setup, sp: &SatProfile, b: &Q, track: Option<&Q>) -> R
                 }
             }
             gather(setup, sp, &st, ci, &mut scratch);
-            let h = horizon.as_mut().filter(|h| h.active());
-            let Some(ev) = water_fill(setup, &st, ci, &scratch.buckets, h) else {
+            let Some(ev) = water_fill(setup, &st, ci, &scratch.buckets) else {
                 dead.push(ci);
+                // One that cannot be afforded before the horizon already found cannot lower it.
+                if let Some(h) = horizon.as_ref().filter(|h| h.active())
+                    && let Some(afford) = affordable_from(&st, ci, &scratch.buckets)
+                    && h.before(&afford)
+                    && let Some((g, g1)) = ghost_line(setup, &st, ci, &scratch.buckets)
+                {
+                    if let (Some(bd), Some(b1)) = (bound.get_mut(ci), bound1.get_mut(ci)) {
+                        *bd = g;
+                        *b1 = g1;
+                    }
+                    ghosts.push(Ghost {
+                        ci,
+                        afford,
+                        below: Horizon::new(Frac::new(BigInt::zero(), BigInt::one())),
+                    });
+                }
                 continue;
             };
             match best.as_ref().map(|bst| ev.rho.cmp(bst)) {
@@ -556,6 +616,21 @@ pub(crate) fn run(setup: &Setup, sp: &SatProfile, b: &Q, track: Option<&Q>) -> R
                     h.keep_above_falling(bd, b1, &ev.rho, &w1, bend.as_ref());
                 }
             }
+            // A dropped candidate could compete again if a larger share made it affordable.
+            for g in &mut ghosts {
+                if !h.before(&g.afford) {
+                    continue;
+                }
+                // Unlike a live candidate's, its bound may already be at or below the pick's ρ.
+                match bound.get(g.ci) {
+                    Some(bd) if bd.cmp(&ev.rho) == Ordering::Greater => {
+                        let b1 = bound1.get(g.ci).unwrap_or(&zero);
+                        g.below
+                            .keep_above_falling(bd, b1, &ev.rho, &w1, bend.as_ref());
+                    }
+                    _ => g.below.at(Frac::new(BigInt::zero(), BigInt::one())),
+                }
+            }
             if !h.active() {
                 st.stop_tracking();
             }
@@ -564,6 +639,33 @@ pub(crate) fn run(setup: &Setup, sp: &SatProfile, b: &Q, track: Option<&Q>) -> R
         spent = spent.add(setup.cand_cost(pick));
         picks.push(p);
         live.retain(|&ci| ci != pick);
+    }
+    if let Some(h) = horizon.as_mut() {
+        // After the last pick no candidate may become affordable, or it would be bought in a
+        // further round. Money at the end is at most what it was when a candidate was dropped,
+        // so this is checked with the final bounds.
+        // A dropped candidate changes the picks only once it is affordable again and, in some
+        // round, below the pick or, at the end, affordable at all.
+        for mut g in ghosts {
+            if !h.active() {
+                break;
+            }
+            if !h.before(&g.afford) {
+                continue;
+            }
+            gather(setup, sp, &st, g.ci, &mut scratch);
+            if let Some(cost) = st.cost.get(g.ci) {
+                let (held, held1) = money_bounds(&st, &scratch.buckets);
+                g.below.keep(&held, &held1, cost, zero());
+            }
+            if let Some(t) = g.below.limit() {
+                h.at(if t.cmp(&g.afford) == Ordering::Less {
+                    g.afford
+                } else {
+                    t.clone()
+                });
+            }
+        }
     }
     let stable_for = horizon.and_then(|h| h.limit().map(Frac::to_q));
     Run {
@@ -606,6 +708,7 @@ fn gather(setup: &Setup, sp: &SatProfile, st: &State, ci: usize, s: &mut Scratch
                     cls,
                     util: 0,
                     count: *c,
+                    key: st.approx.get(cls as usize).copied().unwrap_or(0.0),
                 });
                 *c = 0;
             }
@@ -614,11 +717,7 @@ fn gather(setup: &Setup, sp: &SatProfile, st: &State, ci: usize, s: &mut Scratch
         // Sort by the float value of each amount (which refining the unit does not change),
         // then repair with exact comparisons: floats can only misorder nearly equal amounts,
         // so the insertion pass does few swaps.
-        s.buckets.sort_by(|a, b| {
-            let x = st.approx.get(a.cls as usize).copied().unwrap_or(0.0);
-            let y = st.approx.get(b.cls as usize).copied().unwrap_or(0.0);
-            x.total_cmp(&y)
-        });
+        s.buckets.sort_unstable_by(|a, b| a.key.total_cmp(&b.key));
         for i in 1..s.buckets.len() {
             let mut j = i;
             while j > 0 {
@@ -657,6 +756,7 @@ fn gather(setup: &Setup, sp: &SatProfile, st: &State, ci: usize, s: &mut Scratch
                 cls: c,
                 util: u,
                 count,
+                key: 0.0,
             });
         }
         let zero = BigInt::zero();
@@ -671,13 +771,7 @@ fn gather(setup: &Setup, sp: &SatProfile, st: &State, ci: usize, s: &mut Scratch
 ///
 /// With a horizon, when the money does not cover the cost, it records that the money (an upper
 /// bound of it) stays below the cost.
-fn water_fill(
-    setup: &Setup,
-    st: &State,
-    ci: usize,
-    buckets: &[Bucket],
-    horizon: Option<&mut Horizon>,
-) -> Option<Eval> {
+fn water_fill(setup: &Setup, st: &State, ci: usize, buckets: &[Bucket]) -> Option<Eval> {
     let cost = st.cost.get(ci)?;
     let scaled = setup.scaled.get(ci)?;
     let uniform = scaled.len() <= 1;
@@ -685,18 +779,28 @@ fn water_fill(
     let mut paid = BigInt::zero();
     let mut stop = None;
     let mut s;
+    let stop_need;
     if uniform {
+        // The hot loop of every run: one scratch product and in-place updates, no allocation
+        // per bucket.
         let mut rem: u64 = buckets.iter().map(|b| b.count).sum();
+        let mut need = cost.clone();
+        let mut prod = BigInt::zero();
         for (k, b) in buckets.iter().enumerate() {
-            let need = cost - &paid;
             let val = st.val(b.cls);
-            if need <= val * rem {
-                stop = Some((k, need));
+            prod.clone_from(val);
+            prod *= rem;
+            if need <= prod {
+                stop = Some(k);
                 break;
             }
-            paid += val * b.count;
+            prod.clone_from(val);
+            prod *= b.count;
+            need -= &prod;
+            paid += &prod;
             rem -= b.count;
         }
+        stop_need = need;
         s = BigInt::from(rem);
     } else {
         s = buckets.iter().map(|b| u(b) * b.count).sum();
@@ -704,27 +808,19 @@ fn water_fill(
             let need = cost - &paid;
             let val = st.val(b.cls);
             if &need * u(b) <= val * &s {
-                stop = Some((k, need));
+                stop = Some(k);
                 break;
             }
             paid += val * b.count;
             s -= u(b) * b.count;
         }
+        stop_need = cost - &paid;
     }
     let tracking = st.tracking();
-    let Some((k, need)) = stop else {
-        if let Some(h) = horizon.filter(|_| tracking) {
-            let total1: BigInt = buckets.iter().map(|b| st.slope(b.cls) * b.count).sum();
-            h.keep(&paid, &total1, cost, zero());
-        }
-        return None;
-    };
+    let k = stop?;
+    let need = stop_need;
     let need1: BigInt = if tracking {
-        -buckets
-            .iter()
-            .take(k)
-            .map(|b| st.slope(b.cls) * b.count)
-            .sum::<BigInt>()
+        -slope_sum(st, buckets.get(..k).unwrap_or(&[]))
     } else {
         BigInt::zero()
     };
@@ -743,6 +839,72 @@ fn water_fill(
         capped: k,
         num,
     })
+}
+
+/// Σ count·money over `buckets`, and Σ count·slope: the upper bound of what they hold at
+/// share b + t is the first plus the second times t.
+fn money_bounds(st: &State, buckets: &[Bucket]) -> (BigInt, BigInt) {
+    let mut sum = BigInt::zero();
+    let mut prod = BigInt::zero();
+    for b in buckets {
+        prod.clone_from(st.val(b.cls));
+        prod *= b.count;
+        sum += &prod;
+    }
+    (sum, slope_sum(st, buckets))
+}
+
+/// A candidate dropped as unaffordable while tracking a horizon.
+struct Ghost {
+    ci: usize,
+    /// The least t at which its supporters could afford it, as of when it was dropped.
+    afford: Frac,
+    /// The least t at which its ρ could fall to a later pick's, or it could be afforded after
+    /// the last pick.
+    below: Horizon,
+}
+
+/// The least t at which the supporters in `buckets` could afford candidate `ci`, by the upper
+/// bounds of their money; `None` if never.
+fn affordable_from(st: &State, ci: usize, buckets: &[Bucket]) -> Option<Frac> {
+    let cost = st.cost.get(ci)?;
+    let (held, held1) = money_bounds(st, buckets);
+    let mut h = Horizon::new(Frac::new(BigInt::zero(), BigInt::one()));
+    h.keep(&held, &held1, cost, zero());
+    h.limit().cloned()
+}
+
+/// For a candidate its supporters cannot afford at share b: a lower bound of the ρ it would
+/// have at b + t if it became affordable, as (ρ at t = 0, slope), like [`Eval::rho`] and
+/// [`Eval::rho1`]. It splits the sorted buckets into the richest one and the rest, which pay
+/// all they have (fact 2 of `horizon`). `None` when no supporter holds money or can gain any.
+fn ghost_line(setup: &Setup, st: &State, ci: usize, buckets: &[Bucket]) -> Option<(Frac, BigInt)> {
+    let (last, rest) = buckets.split_last()?;
+    let cost = st.cost.get(ci)?;
+    let scaled = setup.scaled.get(ci)?;
+    let uniform = scaled.len() <= 1;
+    let (held, held1) = money_bounds(st, rest);
+    let need = cost - held;
+    let s = weight(scaled, uniform, last) * last.count;
+    let (num, den) = if uniform {
+        let (un, ud) = setup.uniform_util.get(ci)?;
+        (ud.clone(), &st.unit * &s * un)
+    } else {
+        (setup.scale.get(ci)?.clone(), &st.unit * &s)
+    };
+    Some((Frac::new(&need * &num, den), -held1 * &num))
+}
+
+/// Σ count·slope over `buckets`: how fast the upper bound of their money grows with the share.
+fn slope_sum(st: &State, buckets: &[Bucket]) -> BigInt {
+    let mut sum = BigInt::zero();
+    let mut prod = BigInt::zero();
+    for b in buckets {
+        prod.clone_from(st.slope(b.cls));
+        prod *= b.count;
+        sum += &prod;
+    }
+    sum
 }
 
 /// An upper bound of the pick's ρ at share b + t, from the lower bounds of its supporters' money:
@@ -832,7 +994,7 @@ fn pay(setup: &Setup, sp: &SatProfile, st: &mut State, ci: usize, ev: &Eval) -> 
                 // exact, and its slope cannot be negative, since money left only grows with the
                 // share along the same picks.
                 let slope = if st.tracking() {
-                    (st.slope(cls) - &cap_slope * util).max(BigInt::zero())
+                    st.leftover_slope(&(&val - &cap), &(st.slope(cls) - &cap_slope * util))
                 } else {
                     BigInt::zero()
                 };
@@ -887,7 +1049,7 @@ fn pay(setup: &Setup, sp: &SatProfile, st: &mut State, ci: usize, ev: &Eval) -> 
     let money = |x: Option<&BigInt>| Money::new(x.cloned().unwrap_or_default(), st.unit.clone());
     Pick {
         ci,
-        rho: ev.rho.to_q(),
+        rho: ev.rho.clone(),
         payers,
         min_pay: money(min_pay),
         max_pay: money(max_pay),
