@@ -22,13 +22,18 @@
 //! candidate has the least ρ, which cannot be afforded), so the proof does not depend on the
 //! order the run examined candidates in.
 //!
-//! Two refinements make the horizon long enough to matter on a city's budget:
+//! Three refinements make the horizon long enough to matter on a city's budget:
 //!
 //! - **A reach.** What a voter keeps, max(0, a + b·t), is convex in t, so over [0, T] it lies
 //!   below the chord between t = 0 and t = T. A voter who paid all it had stays at nothing
 //!   unless its bound passes the payment before T, where the bound valid for every t would
 //!   have it gain money at once. The run is told T (`Track::reach`) and reports at most T; the
 //!   completion doubles T while runs reach it.
+//! - **A bending upper bound of the pick's ρ.** The water level of the lower bounds of its
+//!   supporters' money is exact for that money at every t: a line until a capped supporter's
+//!   money reaches its payment, then a flatter line, and so on (convex, piecewise linear). Past
+//!   the last piece computed it stays at most its value there. Competitors are compared with
+//!   each piece ([`Horizon::keep_above_path`]).
 //! - **Dropped candidates.** A candidate found unaffordable can change the picks only if, at
 //!   some larger share, it is affordable *and* either below some later pick's ρ or affordable
 //!   after the last pick. Its limit is the later of the first t at which its supporters could
@@ -41,6 +46,14 @@ use num_bigint::BigInt;
 use num_traits::{Signed, Zero};
 
 use super::frac::Frac;
+
+/// One line of a piecewise-linear function of t: (w.n + w1·t) / w.d on [from, to).
+pub(crate) struct Piece {
+    pub(crate) from: Frac,
+    pub(crate) to: Option<Frac>,
+    pub(crate) w: Frac,
+    pub(crate) w1: BigInt,
+}
 
 /// The least t at which a recorded comparison may change its result.
 pub(crate) struct Horizon {
@@ -81,36 +94,43 @@ impl Horizon {
         }
     }
 
-    /// Records that the line (a.n + a1·t) / a.d must keep its side of w, a non-increasing
-    /// function that follows the line (w.n + w1·t) / w.d up to `bend` and is known only to stay
-    /// at or below its value there after it.
-    pub(crate) fn keep_above_falling(
-        &mut self,
-        a: &Frac,
-        a1: &BigInt,
-        w: &Frac,
-        w1: &BigInt,
-        bend: Option<&Frac>,
-    ) {
-        if self.done {
-            return;
-        }
-        let t = crossing_fracs(a, a1, w, w1);
-        let Some(bend) = bend else {
-            if let Some(t) = t {
-                self.at(t);
+    /// Records that the line (a.n + a1·t) / a.d must stay above a non-increasing function
+    /// given by `pieces`, each a line on [from, to) (to = the next piece's from; the last one
+    /// runs on).
+    pub(crate) fn keep_above_path(&mut self, a: &Frac, a1: &BigInt, pieces: &[Piece]) {
+        for p in pieces {
+            if self.done {
+                return;
             }
-            return;
-        };
-        if let Some(t) = t.filter(|t| t.cmp(bend) != Ordering::Greater) {
-            self.at(t);
-            return;
-        }
-        // Beyond the bend, w is below its value there: the line must stay above that level
-        // (it is above it up to the bend, where w is at least that level).
-        let level = Frac::new(&w.n * &bend.d + w1 * &bend.n, &w.d * &bend.d);
-        if let Some(t) = crossing_fracs(a, a1, &level, &BigInt::zero()) {
-            self.at(t);
+            let t = match a.cmp(&p.w) {
+                // Above at t = 0: the first meeting, not before the piece starts.
+                Ordering::Greater => crossing_fracs(a, a1, &p.w, &p.w1).map(|t| {
+                    if t.cmp(&p.from) == Ordering::Less {
+                        p.from.clone()
+                    } else {
+                        t
+                    }
+                }),
+                // Below at t = 0, the line is above only after it meets the piece.
+                Ordering::Less => match crossing_fracs(a, a1, &p.w, &p.w1) {
+                    Some(t) if t.cmp(&p.from) == Ordering::Less => None,
+                    _ => Some(p.from.clone()),
+                },
+                // Equal at t = 0: the slopes decide. On the first piece an equal ρ is a tie the
+                // run already broke by id, which stays broken while the lines coincide.
+                Ordering::Equal => match (a1 * &p.w.d).cmp(&(&p.w1 * &a.d)) {
+                    Ordering::Less => Some(p.from.clone()),
+                    Ordering::Equal if !p.from.n.is_zero() => Some(p.from.clone()),
+                    _ => None,
+                },
+            };
+            if let Some(t) = t {
+                let within = p.to.as_ref().is_none_or(|to| t.cmp(to) == Ordering::Less);
+                if within {
+                    self.at(t);
+                    return;
+                }
+            }
         }
     }
 
@@ -138,7 +158,7 @@ impl Horizon {
 
 /// The least t ≥ 0 at which a0 + a1·t and b0 + b1·t stop comparing as they do at t = 0: where
 /// they meet, or 0 when they are equal now and part at once. `None` if that never happens.
-fn crossing(a0: &BigInt, a1: &BigInt, b0: &BigInt, b1: &BigInt) -> Option<Frac> {
+pub(crate) fn crossing(a0: &BigInt, a1: &BigInt, b0: &BigInt, b1: &BigInt) -> Option<Frac> {
     match a0.cmp(b0) {
         Ordering::Equal => (a1 != b1).then(|| Frac::new(BigInt::zero(), BigInt::from(1))),
         Ordering::Less => (a1 > b1).then(|| Frac::new(b0 - a0, a1 - b1)),
@@ -213,28 +233,59 @@ mod tests {
         assert!(crossing_fracs(&a, &big(-1), &b, &big(1)).is_none());
     }
 
+    fn piece(from: (i64, i64), to: Option<(i64, i64)>, w: (i64, i64), w1: i64) -> Piece {
+        Piece {
+            from: Frac::new(big(from.0), big(from.1)),
+            to: to.map(|t| Frac::new(big(t.0), big(t.1))),
+            w: Frac::new(big(w.0), big(w.1)),
+            w1: big(w1),
+        }
+    }
+
     #[test]
-    fn a_line_above_a_bending_function_meets_its_level_after_the_bend() {
-        let one = big(1);
-        // a(t) = 10 − t; w(t) = 8 − 3t up to t = 1, then at most 5.
-        let a = Frac::new(big(10), one.clone());
-        let w = Frac::new(big(8), one.clone());
+    fn a_line_above_a_convex_path_meets_it_on_the_piece_where_it_crosses() {
+        // w(t) = 8 − 3t on [0, 1), then 6 − t on [1, 3), then flat at 3.
+        let path = [
+            piece((0, 1), Some((1, 1)), (8, 1), -3),
+            piece((1, 1), Some((3, 1)), (6, 1), -1),
+            piece((3, 1), None, (3, 1), 0),
+        ];
+        let limit = |a: i64, a1: i64| {
+            let mut h = horizon();
+            h.keep_above_path(&Frac::new(big(a), big(1)), &big(a1), &path);
+            h.limit().map(|t| t.to_q().to_string())
+        };
+        // 10 − t stays above all three pieces until it meets the flat level at t = 7.
+        assert_eq!(limit(10, -1), Some("7".into()));
+        // 9 − 2t meets the line of the second piece at t = 3, where that piece ends, and the
+        // flat third piece there too.
+        assert_eq!(limit(9, -2), Some("3".into()));
+        // 10 − 4t meets the first line at t = 2, past the end of its piece, and the second
+        // at t = 4/3, within it.
+        assert_eq!(limit(10, -4), Some("4/3".into()));
+        // A line that rises never meets it.
+        assert_eq!(limit(9, 1), None);
+    }
+
+    #[test]
+    fn an_equal_start_is_decided_by_the_slopes() {
+        let path = [piece((0, 1), None, (5, 1), -1)];
+        let limit = |a1: i64| {
+            let mut h = horizon();
+            h.keep_above_path(&Frac::new(big(5), big(1)), &big(a1), &path);
+            h.limit().map(|t| t.to_q().to_string())
+        };
+        assert_eq!(limit(-2), Some("0".into()));
+        assert_eq!(limit(-1), None);
+        assert_eq!(limit(0), None);
+    }
+
+    #[test]
+    fn a_line_below_a_later_piece_at_its_start_limits_there() {
+        // Used for dropped candidates, whose bound may start below the path.
+        let path = [piece((0, 1), None, (5, 1), -1)];
         let mut h = horizon();
-        h.keep_above_falling(
-            &a,
-            &big(-1),
-            &w,
-            &big(-3),
-            Some(&Frac::new(one.clone(), one.clone())),
-        );
-        assert_eq!(h.limit().map(|t| t.to_q().to_string()), Some("5".into()));
-        // Without the bend, the two lines never meet (w falls faster).
-        let mut h = horizon();
-        h.keep_above_falling(&a, &big(-1), &w, &big(-3), None);
-        assert!(h.limit().is_none());
-        // A line that meets w before the bend stops there: 10 − 4t = 8 − 3t at t = 2.
-        let mut h = horizon();
-        h.keep_above_falling(&a, &big(-4), &w, &big(-3), Some(&Frac::new(big(3), one)));
-        assert_eq!(h.limit().map(|t| t.to_q().to_string()), Some("2".into()));
+        h.keep_above_path(&Frac::new(big(4), big(1)), &big(0), &path);
+        assert_eq!(h.limit().map(|t| t.to_q().to_string()), Some("0".into()));
     }
 }

@@ -27,7 +27,7 @@ use crate::satisfaction::SatProfile;
 
 use super::Ctx;
 use frac::Frac;
-use horizon::Horizon;
+use horizon::{Horizon, Piece};
 
 mod frac;
 mod horizon;
@@ -454,8 +454,6 @@ struct Eval {
     need1: BigInt,
     /// How many of the sorted buckets pay all they have.
     capped: usize,
-    /// ρ = need · num / rho.d.
-    num: BigInt,
 }
 
 /// A bucket of supporters holding the same money with the same utility.
@@ -605,7 +603,7 @@ pub(crate) fn run(setup: &Setup, sp: &SatProfile, b: &Q, track: Option<&Track>) 
             // earlier ρ is at most the current one); the pick's ρ is bounded above (see
             // `upper_line`).
             gather(setup, sp, &st, pick, &mut scratch);
-            let (w1, bend) = upper_line(setup, &st, pick, &ev, &scratch.buckets);
+            let path = upper_path(setup, &st, pick, &ev, &scratch.buckets);
             let zero = BigInt::zero();
             for &ci in &live {
                 if ci == pick || !h.active() {
@@ -613,7 +611,7 @@ pub(crate) fn run(setup: &Setup, sp: &SatProfile, b: &Q, track: Option<&Track>) 
                 }
                 if let Some(bd) = bound.get(ci) {
                     let b1 = bound1.get(ci).unwrap_or(&zero);
-                    h.keep_above_falling(bd, b1, &ev.rho, &w1, bend.as_ref());
+                    h.keep_above_path(bd, b1, &path);
                 }
             }
             // A dropped candidate could compete again if a larger share made it affordable.
@@ -621,12 +619,12 @@ pub(crate) fn run(setup: &Setup, sp: &SatProfile, b: &Q, track: Option<&Track>) 
                 if !h.before(&g.afford) {
                     continue;
                 }
-                // Unlike a live candidate's, its bound may already be at or below the pick's ρ.
+                // Unlike a live candidate's, its bound may already be at or below the pick's ρ,
+                // which limits it at once; an equal ρ is no tie already broken by id here.
                 match bound.get(g.ci) {
                     Some(bd) if bd.cmp(&ev.rho) == Ordering::Greater => {
                         let b1 = bound1.get(g.ci).unwrap_or(&zero);
-                        g.below
-                            .keep_above_falling(bd, b1, &ev.rho, &w1, bend.as_ref());
+                        g.below.keep_above_path(bd, b1, &path);
                     }
                     _ => g.below.at(Frac::new(BigInt::zero(), BigInt::one())),
                 }
@@ -824,12 +822,7 @@ fn water_fill(setup: &Setup, st: &State, ci: usize, buckets: &[Bucket]) -> Optio
     } else {
         BigInt::zero()
     };
-    let (num, den) = if uniform {
-        let (un, ud) = setup.uniform_util.get(ci)?;
-        (ud.clone(), &st.unit * &s * un)
-    } else {
-        (setup.scale.get(ci)?.clone(), &st.unit * &s)
-    };
+    let (num, den) = rho_frac(setup, st, ci, &s)?;
     Some(Eval {
         rho: Frac::new(&need * &num, den),
         rho1: &need1 * &num,
@@ -837,7 +830,6 @@ fn water_fill(setup: &Setup, st: &State, ci: usize, buckets: &[Bucket]) -> Optio
         s,
         need1,
         capped: k,
-        num,
     })
 }
 
@@ -886,12 +878,7 @@ fn ghost_line(setup: &Setup, st: &State, ci: usize, buckets: &[Bucket]) -> Optio
     let (held, held1) = money_bounds(st, rest);
     let need = cost - held;
     let s = weight(scaled, uniform, last) * last.count;
-    let (num, den) = if uniform {
-        let (un, ud) = setup.uniform_util.get(ci)?;
-        (ud.clone(), &st.unit * &s * un)
-    } else {
-        (setup.scale.get(ci)?.clone(), &st.unit * &s)
-    };
+    let (num, den) = rho_frac(setup, st, ci, &s)?;
     Some((Frac::new(&need * &num, den), -held1 * &num))
 }
 
@@ -907,41 +894,106 @@ fn slope_sum(st: &State, buckets: &[Bucket]) -> BigInt {
     sum
 }
 
-/// An upper bound of the pick's ρ at share b + t, from the lower bounds of its supporters' money:
-/// with the split of the water-filling at t = 0, (cost − Σ_capped money) / Σ_rest count·u is
-/// the exact ρ of that money as long as no capped bucket's money rises past its payment; the
-/// first t where one could is the bend. Beyond it, ρ stays at most its value at the bend, as ρ
-/// only falls when money grows. Returns the slope (over `ev.rho.d`) and the bend.
-fn upper_line(
-    setup: &Setup,
-    st: &State,
-    ci: usize,
-    ev: &Eval,
-    buckets: &[Bucket],
-) -> (BigInt, Option<Frac>) {
+/// An upper bound of the pick's ρ at share b + t: the water level of the lower bounds of its
+/// supporters' money, a convex piecewise-linear function of t. With the split of the
+/// water-filling at t = 0, (cost − Σ_capped money) / Σ_rest count·u is that level until the
+/// money of a capped bucket reaches its payment (a bend); the bucket then pays ρ·u like the rest
+/// and the next line starts. Only capped buckets can cross, as the others' money only rises while
+/// the level falls. Past the last piece computed the level stays at most its value there.
+fn upper_path(setup: &Setup, st: &State, ci: usize, ev: &Eval, buckets: &[Bucket]) -> Vec<Piece> {
+    // Each piece costs a pass over the capped buckets here and a comparison per competitor.
+    const MAX_PIECES: usize = 8;
     let scaled = setup.scaled.get(ci).map(Vec::as_slice).unwrap_or(&[]);
     let uniform = scaled.len() <= 1;
     let u = |b: &Bucket| weight(scaled, uniform, b);
-    let capped = buckets.get(..ev.capped).unwrap_or(&[]);
-    let need1: BigInt = -capped
+    let mut capped: Vec<&Bucket> = buckets.get(..ev.capped).unwrap_or(&[]).iter().collect();
+    let mut need0 = ev.need.clone();
+    let mut need1 = -capped
         .iter()
-        .map(|b| st.lslope(b.cls) * b.count)
-        .sum::<BigInt>();
-    // Only a capped bucket can cross: the others' money only rises while the payment falls.
-    let mut bends = Horizon::new(Frac::new(BigInt::zero(), BigInt::one()));
-    for b in capped {
-        if !bends.active() {
+        .fold(BigInt::zero(), |acc, b| acc + st.lslope(b.cls) * b.count);
+    let mut s = ev.s.clone();
+    let mut from = Frac::new(BigInt::zero(), BigInt::one());
+    let reach = st
+        .reach
+        .as_ref()
+        .map(|(n, d)| Frac::new(n.clone(), d.clone()));
+    let beyond = |t: &Frac| reach.as_ref().is_some_and(|r| t.cmp(r) != Ordering::Less);
+    let mut pieces = Vec::new();
+    while let Some((num, den)) = rho_frac(setup, st, ci, &s) {
+        let w = Frac::new(&need0 * &num, den);
+        let w1 = &need1 * &num;
+        let mut next: Option<(Frac, usize)> = None;
+        for (i, b) in capped.iter().enumerate() {
+            let money = st.val(b.cls) * &s;
+            let pays = &need0 * u(b);
+            let t = if money >= pays {
+                Some(from.clone())
+            } else {
+                horizon::crossing(&money, &(st.lslope(b.cls) * &s), &pays, &(&need1 * u(b)))
+            };
+            if let Some(t) = t {
+                let t = if t.cmp(&from) == Ordering::Less {
+                    from.clone()
+                } else {
+                    t
+                };
+                if next
+                    .as_ref()
+                    .is_none_or(|(n, _)| t.cmp(n) == Ordering::Less)
+                {
+                    next = Some((t, i));
+                }
+            }
+        }
+        let Some((t, i)) = next.filter(|(t, _)| !beyond(t)) else {
+            pieces.push(Piece {
+                from,
+                to: None,
+                w,
+                w1,
+            });
+            break;
+        };
+        if pieces.len() + 2 >= MAX_PIECES {
+            let level = Frac::new(&w.n * &t.d + &w1 * &t.n, &w.d * &t.d);
+            pieces.push(Piece {
+                from,
+                to: Some(t.clone()),
+                w,
+                w1,
+            });
+            pieces.push(Piece {
+                from: t,
+                to: None,
+                w: level,
+                w1: BigInt::zero(),
+            });
             break;
         }
-        let (val, lslope) = (st.val(b.cls), st.lslope(b.cls));
-        bends.keep(
-            &(val * &ev.s),
-            &(lslope * &ev.s),
-            &(&ev.need * u(b)),
-            &(&need1 * u(b)),
-        );
+        pieces.push(Piece {
+            from,
+            to: Some(t.clone()),
+            w,
+            w1,
+        });
+        let b = capped.swap_remove(i);
+        need0 += st.val(b.cls) * b.count;
+        need1 += st.lslope(b.cls) * b.count;
+        s += u(b) * b.count;
+        from = t;
     }
-    (&need1 * &ev.num, bends.limit().cloned())
+    pieces
+}
+
+/// ρ = need · num / den for candidate `ci` when the supporters who pay ρ·u weigh `s` in all
+/// (their count when every supporter has the same utility).
+fn rho_frac(setup: &Setup, st: &State, ci: usize, s: &BigInt) -> Option<(BigInt, BigInt)> {
+    if setup.scaled.get(ci)?.len() <= 1 {
+        let (un, ud) = setup.uniform_util.get(ci)?;
+        Some((ud.clone(), &st.unit * s * un))
+    } else {
+        Some((setup.scale.get(ci)?.clone(), &st.unit * s))
+    }
 }
 
 /// Charges the supporters of `ci` min(money, ρ·util) and moves them to their new classes.
