@@ -17,12 +17,12 @@
 //!
 //! So each voter's money carries an affine upper bound along the run, each candidate an affine
 //! lower bound of its ρ, and the run records the first t at which some other candidate's lower
-//! bound could reach the pick's ρ. Below the least of those every comparison the run made goes
-//! the same way; the picks, in order, are the same. The comparisons are semantic (which
+//! bound could reach the pick's ρ, or some dropped candidate's supporters could afford it. Below
+//! the least of those every comparison the run made goes the same way; the picks, in order, are the same. The comparisons are semantic (which
 //! candidate has the least ρ, which cannot be afforded), so the proof does not depend on the
 //! order the run examined candidates in.
 //!
-//! Three refinements make the horizon long enough to matter on a city's budget:
+//! Two refinements make the horizon long enough to matter on a city's budget:
 //!
 //! - **A reach.** What a voter keeps, max(0, a + b·t), is convex in t, so over [0, T] it lies
 //!   below the chord between t = 0 and t = T. A voter who paid all it had stays at nothing
@@ -34,11 +34,6 @@
 //!   money reaches its payment, then a flatter line, and so on (convex, piecewise linear). Past
 //!   the last piece computed it stays at most its value there. Competitors are compared with
 //!   each piece ([`Horizon::keep_above_path`]).
-//! - **Dropped candidates.** A candidate found unaffordable can change the picks only if, at
-//!   some larger share, it is affordable *and* either below some later pick's ρ or affordable
-//!   after the last pick. Its limit is the later of the first t at which its supporters could
-//!   afford it and the first of those crossings, with a lower bound of its ρ from the split
-//!   "the richest bucket pays ρ·u, the others all they have" (fact 2).
 
 use std::cmp::Ordering;
 
@@ -132,13 +127,6 @@ impl Horizon {
                 }
             }
         }
-    }
-
-    /// Whether `t` comes before the limit found so far.
-    pub(crate) fn before(&self, t: &Frac) -> bool {
-        self.t
-            .as_ref()
-            .is_none_or(|cur| t.cmp(cur) == Ordering::Less)
     }
 
     /// Limits the horizon to `t` (≥ 0).

@@ -528,9 +528,6 @@ pub(crate) fn run(setup: &Setup, sp: &SatProfile, b: &Q, track: Option<&Track>) 
     };
     let mut picks = Vec::new();
     let mut spent = Q::ZERO;
-    // Candidates found unaffordable while tracking, whose `bound` is then the lower bound of ρ
-    // they would have if more money made them affordable (see `ghost_line`).
-    let mut ghosts: Vec<Ghost> = Vec::new();
     loop {
         // Nearly sorted after the first round: only re-evaluated bounds moved.
         live.sort_by(|&a, &c| match (bound.get(a), bound.get(c)) {
@@ -551,21 +548,11 @@ pub(crate) fn run(setup: &Setup, sp: &SatProfile, b: &Q, track: Option<&Track>) 
             gather(setup, sp, &st, ci, &mut scratch);
             let Some(ev) = water_fill(setup, &st, ci, &scratch.buckets) else {
                 dead.push(ci);
-                // One that cannot be afforded before the horizon already found cannot lower it.
-                if let Some(h) = horizon.as_ref().filter(|h| h.active())
-                    && let Some(afford) = affordable_from(&st, ci, &scratch.buckets)
-                    && h.before(&afford)
-                    && let Some((g, g1)) = ghost_line(setup, &st, ci, &scratch.buckets)
+                // Dropped for good in this run; with more money it could compete again.
+                if let Some(h) = horizon.as_mut().filter(|h| h.active())
+                    && let Some(t) = affordable_from(&st, ci, &scratch.buckets)
                 {
-                    if let (Some(bd), Some(b1)) = (bound.get_mut(ci), bound1.get_mut(ci)) {
-                        *bd = g;
-                        *b1 = g1;
-                    }
-                    ghosts.push(Ghost {
-                        ci,
-                        afford,
-                        below: Horizon::new(Frac::new(BigInt::zero(), BigInt::one())),
-                    });
+                    h.at(t);
                 }
                 continue;
             };
@@ -614,21 +601,6 @@ pub(crate) fn run(setup: &Setup, sp: &SatProfile, b: &Q, track: Option<&Track>) 
                     h.keep_above_path(bd, b1, &path);
                 }
             }
-            // A dropped candidate could compete again if a larger share made it affordable.
-            for g in &mut ghosts {
-                if !h.before(&g.afford) {
-                    continue;
-                }
-                // Unlike a live candidate's, its bound may already be at or below the pick's ρ,
-                // which limits it at once; an equal ρ is no tie already broken by id here.
-                match bound.get(g.ci) {
-                    Some(bd) if bd.cmp(&ev.rho) == Ordering::Greater => {
-                        let b1 = bound1.get(g.ci).unwrap_or(&zero);
-                        g.below.keep_above_path(bd, b1, &path);
-                    }
-                    _ => g.below.at(Frac::new(BigInt::zero(), BigInt::one())),
-                }
-            }
             if !h.active() {
                 st.stop_tracking();
             }
@@ -637,33 +609,6 @@ pub(crate) fn run(setup: &Setup, sp: &SatProfile, b: &Q, track: Option<&Track>) 
         spent = spent.add(setup.cand_cost(pick));
         picks.push(p);
         live.retain(|&ci| ci != pick);
-    }
-    if let Some(h) = horizon.as_mut() {
-        // After the last pick no candidate may become affordable, or it would be bought in a
-        // further round. Money at the end is at most what it was when a candidate was dropped,
-        // so this is checked with the final bounds.
-        // A dropped candidate changes the picks only once it is affordable again and, in some
-        // round, below the pick or, at the end, affordable at all.
-        for mut g in ghosts {
-            if !h.active() {
-                break;
-            }
-            if !h.before(&g.afford) {
-                continue;
-            }
-            gather(setup, sp, &st, g.ci, &mut scratch);
-            if let Some(cost) = st.cost.get(g.ci) {
-                let (held, held1) = money_bounds(&st, &scratch.buckets);
-                g.below.keep(&held, &held1, cost, zero());
-            }
-            if let Some(t) = g.below.limit() {
-                h.at(if t.cmp(&g.afford) == Ordering::Less {
-                    g.afford
-                } else {
-                    t.clone()
-                });
-            }
-        }
     }
     let stable_for = horizon.and_then(|h| h.limit().map(Frac::to_q));
     Run {
@@ -846,16 +791,6 @@ fn money_bounds(st: &State, buckets: &[Bucket]) -> (BigInt, BigInt) {
     (sum, slope_sum(st, buckets))
 }
 
-/// A candidate dropped as unaffordable while tracking a horizon.
-struct Ghost {
-    ci: usize,
-    /// The least t at which its supporters could afford it, as of when it was dropped.
-    afford: Frac,
-    /// The least t at which its ρ could fall to a later pick's, or it could be afforded after
-    /// the last pick.
-    below: Horizon,
-}
-
 /// The least t at which the supporters in `buckets` could afford candidate `ci`, by the upper
 /// bounds of their money; `None` if never.
 fn affordable_from(st: &State, ci: usize, buckets: &[Bucket]) -> Option<Frac> {
@@ -864,22 +799,6 @@ fn affordable_from(st: &State, ci: usize, buckets: &[Bucket]) -> Option<Frac> {
     let mut h = Horizon::new(Frac::new(BigInt::zero(), BigInt::one()));
     h.keep(&held, &held1, cost, zero());
     h.limit().cloned()
-}
-
-/// For a candidate its supporters cannot afford at share b: a lower bound of the ρ it would
-/// have at b + t if it became affordable, as (ρ at t = 0, slope), like [`Eval::rho`] and
-/// [`Eval::rho1`]. It splits the sorted buckets into the richest one and the rest, which pay
-/// all they have (fact 2 of `horizon`). `None` when no supporter holds money or can gain any.
-fn ghost_line(setup: &Setup, st: &State, ci: usize, buckets: &[Bucket]) -> Option<(Frac, BigInt)> {
-    let (last, rest) = buckets.split_last()?;
-    let cost = st.cost.get(ci)?;
-    let scaled = setup.scaled.get(ci)?;
-    let uniform = scaled.len() <= 1;
-    let (held, held1) = money_bounds(st, rest);
-    let need = cost - held;
-    let s = weight(scaled, uniform, last) * last.count;
-    let (num, den) = rho_frac(setup, st, ci, &s)?;
-    Some((Frac::new(&need * &num, den), -held1 * &num))
 }
 
 /// Σ count·slope over `buckets`: how fast the upper bound of their money grows with the share.
