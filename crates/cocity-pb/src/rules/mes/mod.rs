@@ -781,14 +781,7 @@ fn water_fill(setup: &Setup, st: &State, ci: usize, buckets: &[Bucket]) -> Optio
 /// Σ count·money over `buckets`, and Σ count·slope: the upper bound of what they hold at
 /// share b + t is the first plus the second times t.
 fn money_bounds(st: &State, buckets: &[Bucket]) -> (BigInt, BigInt) {
-    let mut sum = BigInt::zero();
-    let mut prod = BigInt::zero();
-    for b in buckets {
-        prod.clone_from(st.val(b.cls));
-        prod *= b.count;
-        sum += &prod;
-    }
-    (sum, slope_sum(st, buckets))
+    (counted_sum(buckets, |c| st.val(c)), slope_sum(st, buckets))
 }
 
 /// The least t at which the supporters in `buckets` could afford candidate `ci`, by the upper
@@ -803,10 +796,15 @@ fn affordable_from(st: &State, ci: usize, buckets: &[Bucket]) -> Option<Frac> {
 
 /// Σ count·slope over `buckets`: how fast the upper bound of their money grows with the share.
 fn slope_sum(st: &State, buckets: &[Bucket]) -> BigInt {
+    counted_sum(buckets, |c| st.slope(c))
+}
+
+/// Σ count·f(class) over `buckets`, with one scratch product and no allocation per bucket.
+fn counted_sum<'a>(buckets: &[Bucket], f: impl Fn(u32) -> &'a BigInt) -> BigInt {
     let mut sum = BigInt::zero();
     let mut prod = BigInt::zero();
     for b in buckets {
-        prod.clone_from(st.slope(b.cls));
+        prod.clone_from(f(b.cls));
         prod *= b.count;
         sum += &prod;
     }
