@@ -18,9 +18,9 @@
 //! So each voter's money carries an affine upper bound along the run, each candidate an affine
 //! lower bound of its ρ, and the run records the first t at which some other candidate's lower
 //! bound could reach the pick's ρ, or some dropped candidate's supporters could afford it. Below
-//! the least of those every comparison the run made goes the same way; the picks, in order, are the same. The comparisons are semantic (which
-//! candidate has the least ρ, which cannot be afforded), so the proof does not depend on the
-//! order the run examined candidates in.
+//! the least of those every comparison the run made goes the same way; the picks, in order,
+//! are the same. The comparisons are semantic (which candidate has the least ρ, which cannot be
+//! afforded), so the proof does not depend on the order the run examined candidates in.
 //!
 //! Two refinements make the horizon long enough to matter on a city's budget:
 //!
@@ -270,7 +270,7 @@ mod tests {
 
     #[test]
     fn a_line_below_a_later_piece_at_its_start_limits_there() {
-        // Used for dropped candidates, whose bound may start below the path.
+        // A live competitor never starts below the pick; the bound is kept safe if one did.
         let path = [piece((0, 1), None, (5, 1), -1)];
         let mut h = horizon();
         h.keep_above_path(&Frac::new(big(4), big(1)), &big(0), &path);

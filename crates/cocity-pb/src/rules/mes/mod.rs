@@ -546,15 +546,18 @@ pub(crate) fn run(setup: &Setup, sp: &SatProfile, b: &Q, track: Option<&Track>) 
                 }
             }
             gather(setup, sp, &st, ci, &mut scratch);
-            let Some(ev) = water_fill(setup, &st, ci, &scratch.buckets) else {
-                dead.push(ci);
-                // Dropped for good in this run; with more money it could compete again.
-                if let Some(h) = horizon.as_mut().filter(|h| h.active())
-                    && let Some(t) = affordable_from(&st, ci, &scratch.buckets)
-                {
-                    h.at(t);
+            let ev = match water_fill(setup, &st, ci, &scratch.buckets) {
+                Ok(ev) => ev,
+                Err(held) => {
+                    dead.push(ci);
+                    // Dropped for good in this run; with more money it could compete again.
+                    if let Some(h) = horizon.as_mut().filter(|h| h.active())
+                        && let Some(cost) = st.cost.get(ci)
+                    {
+                        h.keep(&held, &slope_sum(&st, &scratch.buckets), cost, zero());
+                    }
+                    continue;
                 }
-                continue;
             };
             match best.as_ref().map(|bst| ev.rho.cmp(bst)) {
                 Some(Ordering::Greater) => {}
@@ -588,7 +591,7 @@ pub(crate) fn run(setup: &Setup, sp: &SatProfile, b: &Q, track: Option<&Track>) 
             // Every other candidate must stay above the pick's ρ. Each holds a lower bound of
             // its ρ, from this round or an earlier one (money only falls within a run, so an
             // earlier ρ is at most the current one); the pick's ρ is bounded above (see
-            // `upper_line`).
+            // `upper_path`).
             gather(setup, sp, &st, pick, &mut scratch);
             let path = upper_path(setup, &st, pick, &ev, &scratch.buckets);
             let zero = BigInt::zero();
@@ -712,14 +715,14 @@ fn gather(setup: &Setup, sp: &SatProfile, st: &State, ci: usize, s: &mut Scratch
 /// The least ρ with Σ count·min(money, ρ·util) ≥ cost over the sorted buckets, or `None` if
 /// the supporters' money does not cover the cost.
 ///
-/// With a horizon, when the money does not cover the cost, it records that the money (an upper
-/// bound of it) stays below the cost.
-fn water_fill(setup: &Setup, st: &State, ci: usize, buckets: &[Bucket]) -> Option<Eval> {
-    let cost = st.cost.get(ci)?;
-    let scaled = setup.scaled.get(ci)?;
+/// `Err` holds the money the supporters hold in all when it does not cover the cost.
+fn water_fill(setup: &Setup, st: &State, ci: usize, buckets: &[Bucket]) -> Result<Eval, BigInt> {
+    let (Some(cost), Some(scaled)) = (st.cost.get(ci), setup.scaled.get(ci)) else {
+        return Err(BigInt::zero());
+    };
     let uniform = scaled.len() <= 1;
     let u = |b: &Bucket| weight(scaled, uniform, b);
-    let mut paid = BigInt::zero();
+    let mut paid;
     let mut stop = None;
     let mut s;
     let stop_need;
@@ -740,13 +743,14 @@ fn water_fill(setup: &Setup, st: &State, ci: usize, buckets: &[Bucket]) -> Optio
             prod.clone_from(val);
             prod *= b.count;
             need -= &prod;
-            paid += &prod;
             rem -= b.count;
         }
+        paid = cost - &need;
         stop_need = need;
         s = BigInt::from(rem);
     } else {
         s = buckets.iter().map(|b| u(b) * b.count).sum();
+        paid = BigInt::zero();
         for (k, b) in buckets.iter().enumerate() {
             let need = cost - &paid;
             let val = st.val(b.cls);
@@ -760,15 +764,17 @@ fn water_fill(setup: &Setup, st: &State, ci: usize, buckets: &[Bucket]) -> Optio
         stop_need = cost - &paid;
     }
     let tracking = st.tracking();
-    let k = stop?;
+    let Some(k) = stop else {
+        return Err(paid);
+    };
     let need = stop_need;
     let need1: BigInt = if tracking {
         -slope_sum(st, buckets.get(..k).unwrap_or(&[]))
     } else {
         BigInt::zero()
     };
-    let (num, den) = rho_frac(setup, st, ci, &s)?;
-    Some(Eval {
+    let (num, den) = rho_frac(setup, st, ci, &s).ok_or_else(BigInt::zero)?;
+    Ok(Eval {
         rho: Frac::new(&need * &num, den),
         rho1: &need1 * &num,
         need,
@@ -776,22 +782,6 @@ fn water_fill(setup: &Setup, st: &State, ci: usize, buckets: &[Bucket]) -> Optio
         need1,
         capped: k,
     })
-}
-
-/// Σ count·money over `buckets`, and Σ count·slope: the upper bound of what they hold at
-/// share b + t is the first plus the second times t.
-fn money_bounds(st: &State, buckets: &[Bucket]) -> (BigInt, BigInt) {
-    (counted_sum(buckets, |c| st.val(c)), slope_sum(st, buckets))
-}
-
-/// The least t at which the supporters in `buckets` could afford candidate `ci`, by the upper
-/// bounds of their money; `None` if never.
-fn affordable_from(st: &State, ci: usize, buckets: &[Bucket]) -> Option<Frac> {
-    let cost = st.cost.get(ci)?;
-    let (held, held1) = money_bounds(st, buckets);
-    let mut h = Horizon::new(Frac::new(BigInt::zero(), BigInt::one()));
-    h.keep(&held, &held1, cost, zero());
-    h.limit().cloned()
 }
 
 /// Σ count·slope over `buckets`: how fast the upper bound of their money grows with the share.
@@ -823,11 +813,10 @@ fn upper_path(setup: &Setup, st: &State, ci: usize, ev: &Eval, buckets: &[Bucket
     let scaled = setup.scaled.get(ci).map(Vec::as_slice).unwrap_or(&[]);
     let uniform = scaled.len() <= 1;
     let u = |b: &Bucket| weight(scaled, uniform, b);
-    let mut capped: Vec<&Bucket> = buckets.get(..ev.capped).unwrap_or(&[]).iter().collect();
+    let capped = buckets.get(..ev.capped).unwrap_or(&[]);
     let mut need0 = ev.need.clone();
-    let mut need1 = -capped
-        .iter()
-        .fold(BigInt::zero(), |acc, b| acc + st.lslope(b.cls) * b.count);
+    let mut need1 = -counted_sum(capped, |c| st.lslope(c));
+    let mut capped: Vec<&Bucket> = capped.iter().collect();
     let mut s = ev.s.clone();
     let mut from = Frac::new(BigInt::zero(), BigInt::one());
     let reach = st
@@ -871,14 +860,16 @@ fn upper_path(setup: &Setup, st: &State, ci: usize, ev: &Eval, buckets: &[Bucket
             });
             break;
         };
-        if pieces.len() + 2 >= MAX_PIECES {
-            let level = Frac::new(&w.n * &t.d + &w1 * &t.n, &w.d * &t.d);
-            pieces.push(Piece {
-                from,
-                to: Some(t.clone()),
-                w,
-                w1,
-            });
+        // Out of pieces: flat from the bend on, at the level there.
+        let last = (pieces.len() + 2 >= MAX_PIECES)
+            .then(|| Frac::new(&w.n * &t.d + &w1 * &t.n, &w.d * &t.d));
+        pieces.push(Piece {
+            from,
+            to: Some(t.clone()),
+            w,
+            w1,
+        });
+        if let Some(level) = last {
             pieces.push(Piece {
                 from: t,
                 to: None,
@@ -887,12 +878,6 @@ fn upper_path(setup: &Setup, st: &State, ci: usize, ev: &Eval, buckets: &[Bucket
             });
             break;
         }
-        pieces.push(Piece {
-            from,
-            to: Some(t.clone()),
-            w,
-            w1,
-        });
         let b = capped.swap_remove(i);
         need0 += st.val(b.cls) * b.count;
         need1 += st.lslope(b.cls) * b.count;
@@ -959,9 +944,8 @@ fn pay(setup: &Setup, sp: &SatProfile, st: &mut State, ci: usize, ev: &Eval) -> 
                 };
                 let cap = &cap_unit * util;
                 let val = st.val(cls).clone();
-                // The bound of what is left after paying the lower bound of ρ·u: at t = 0 it is
-                // exact, and its slope cannot be negative, since money left only grows with the
-                // share along the same picks.
+                // The bound of what is left after paying the lower bound of ρ·u: exact at t = 0,
+                // and over the reach the chord of a convex function (see `leftover_slope`).
                 let slope = if st.tracking() {
                     st.leftover_slope(&(&val - &cap), &(st.slope(cls) - &cap_slope * util))
                 } else {
