@@ -33,7 +33,7 @@
 //!   supporters' money is exact for that money at every t: a line until a capped supporter's
 //!   money reaches its payment, then a flatter line, and so on (convex, piecewise linear). Past
 //!   the last piece computed it stays at most its value there. Competitors are compared with
-//!   each piece ([`Horizon::keep_above_path`]).
+//!   each piece ([`meeting`]).
 
 use std::cmp::Ordering;
 
@@ -89,44 +89,13 @@ impl Horizon {
         }
     }
 
-    /// Records that the line (a.n + a1·t) / a.d must stay above a non-increasing function
-    /// given by `pieces`, each a line on [from, to) (to = the next piece's from; the last one
-    /// runs on).
-    pub(crate) fn keep_above_path(&mut self, a: &Frac, a1: &BigInt, pieces: &[Piece]) {
-        for p in pieces {
-            if self.done {
-                return;
-            }
-            let t = match a.cmp(&p.w) {
-                // Above at t = 0: the first meeting, not before the piece starts.
-                Ordering::Greater => crossing_fracs(a, a1, &p.w, &p.w1).map(|t| {
-                    if t.cmp(&p.from) == Ordering::Less {
-                        p.from.clone()
-                    } else {
-                        t
-                    }
-                }),
-                // Below at t = 0, the line is above only after it meets the piece.
-                Ordering::Less => match crossing_fracs(a, a1, &p.w, &p.w1) {
-                    Some(t) if t.cmp(&p.from) == Ordering::Less => None,
-                    _ => Some(p.from.clone()),
-                },
-                // Equal at t = 0: the slopes decide. On the first piece an equal ρ is a tie the
-                // run already broke by id, which stays broken while the lines coincide.
-                Ordering::Equal => match (a1 * &p.w.d).cmp(&(&p.w1 * &a.d)) {
-                    Ordering::Less => Some(p.from.clone()),
-                    Ordering::Equal if !p.from.n.is_zero() => Some(p.from.clone()),
-                    _ => None,
-                },
-            };
-            if let Some(t) = t {
-                let within = p.to.as_ref().is_none_or(|to| t.cmp(to) == Ordering::Less);
-                if within {
-                    self.at(t);
-                    return;
-                }
-            }
-        }
+    /// Whether a limit at `t` would lower the horizon the caller still cares about.
+    pub(crate) fn would_lower(&self, t: &Frac) -> bool {
+        !self.done
+            && self
+                .t
+                .as_ref()
+                .is_none_or(|cur| t.cmp(cur) == Ordering::Less)
     }
 
     /// Limits the horizon to `t` (≥ 0).
@@ -142,6 +111,42 @@ impl Horizon {
             self.t = Some(t);
         }
     }
+}
+
+/// The least t ≥ 0 at which the line (a.n + a1·t) / a.d may stop being above a non-increasing
+/// function given by `pieces`, each a line on [from, to) (to = the next piece's from; the last
+/// one runs on). `None` if it stays above.
+pub(crate) fn meeting(a: &Frac, a1: &BigInt, pieces: &[Piece]) -> Option<Frac> {
+    for p in pieces {
+        let t = match a.cmp(&p.w) {
+            // Above at t = 0: the first meeting, not before the piece starts.
+            Ordering::Greater => crossing_fracs(a, a1, &p.w, &p.w1).map(|t| {
+                if t.cmp(&p.from) == Ordering::Less {
+                    p.from.clone()
+                } else {
+                    t
+                }
+            }),
+            // Below at t = 0, the line is above only after it meets the piece.
+            Ordering::Less => match crossing_fracs(a, a1, &p.w, &p.w1) {
+                Some(t) if t.cmp(&p.from) == Ordering::Less => None,
+                _ => Some(p.from.clone()),
+            },
+            // Equal at t = 0: the slopes decide. On the first piece an equal ρ is a tie the
+            // run already broke by id, which stays broken while the lines coincide.
+            Ordering::Equal => match (a1 * &p.w.d).cmp(&(&p.w1 * &a.d)) {
+                Ordering::Less => Some(p.from.clone()),
+                Ordering::Equal if !p.from.n.is_zero() => Some(p.from.clone()),
+                _ => None,
+            },
+        };
+        if let Some(t) = t
+            && p.to.as_ref().is_none_or(|to| t.cmp(to) == Ordering::Less)
+        {
+            return Some(t);
+        }
+    }
+    None
 }
 
 /// The least t ≥ 0 at which a0 + a1·t and b0 + b1·t stop comparing as they do at t = 0: where
@@ -239,9 +244,7 @@ mod tests {
             piece((3, 1), None, (3, 1), 0),
         ];
         let limit = |a: i64, a1: i64| {
-            let mut h = horizon();
-            h.keep_above_path(&Frac::new(big(a), big(1)), &big(a1), &path);
-            h.limit().map(|t| t.to_q().to_string())
+            meeting(&Frac::new(big(a), big(1)), &big(a1), &path).map(|t| t.to_q().to_string())
         };
         // 10 − t stays above all three pieces until it meets the flat level at t = 7.
         assert_eq!(limit(10, -1), Some("7".into()));
@@ -259,9 +262,7 @@ mod tests {
     fn an_equal_start_is_decided_by_the_slopes() {
         let path = [piece((0, 1), None, (5, 1), -1)];
         let limit = |a1: i64| {
-            let mut h = horizon();
-            h.keep_above_path(&Frac::new(big(5), big(1)), &big(a1), &path);
-            h.limit().map(|t| t.to_q().to_string())
+            meeting(&Frac::new(big(5), big(1)), &big(a1), &path).map(|t| t.to_q().to_string())
         };
         assert_eq!(limit(-2), Some("0".into()));
         assert_eq!(limit(-1), None);
@@ -272,8 +273,7 @@ mod tests {
     fn a_line_below_a_later_piece_at_its_start_limits_there() {
         // A live competitor never starts below the pick; the bound is kept safe if one did.
         let path = [piece((0, 1), None, (5, 1), -1)];
-        let mut h = horizon();
-        h.keep_above_path(&Frac::new(big(4), big(1)), &big(0), &path);
-        assert_eq!(h.limit().map(|t| t.to_q().to_string()), Some("0".into()));
+        let t = meeting(&Frac::new(big(4), big(1)), &big(0), &path);
+        assert_eq!(t.map(|t| t.to_q().to_string()), Some("0".into()));
     }
 }

@@ -520,6 +520,8 @@ pub(crate) fn run(setup: &Setup, sp: &SatProfile, b: &Q, track: Option<&Track>) 
     };
     let mut evals: Vec<Option<Eval>> = (0..setup.n_cands()).map(|_| None).collect();
     let mut live: Vec<usize> = (0..setup.n_cands()).collect();
+    // The round in which each candidate's bound was last computed (`usize::MAX`: never).
+    let mut evald: Vec<usize> = vec![usize::MAX; setup.n_cands()];
     let mut scratch = Scratch {
         count: Vec::new(),
         touched: Vec::new(),
@@ -574,12 +576,16 @@ pub(crate) fn run(setup: &Setup, sp: &SatProfile, b: &Q, track: Option<&Track>) 
             if let Some(b1) = bound1.get_mut(ci) {
                 *b1 = ev.rho1.clone();
             }
+            if let Some(r) = evald.get_mut(ci) {
+                *r = picks.len();
+            }
             if let Some(e) = evals.get_mut(ci) {
                 *e = Some(ev);
             }
         }
         if !dead.is_empty() {
             live.retain(|ci| !dead.contains(ci));
+            dead.clear();
         }
         let Some(&pick) = tied.iter().min_by_key(|&&ci| setup.rank.get(ci).copied()) else {
             break;
@@ -594,15 +600,61 @@ pub(crate) fn run(setup: &Setup, sp: &SatProfile, b: &Q, track: Option<&Track>) 
             // `upper_path`).
             gather(setup, sp, &st, pick, &mut scratch);
             let path = upper_path(setup, &st, pick, &ev, &scratch.buckets);
+            let round = picks.len();
             let zero = BigInt::zero();
-            for &ci in &live {
-                if ci == pick || !h.active() {
+            let mut meets: Vec<(Frac, usize)> = live
+                .iter()
+                .filter(|&&ci| ci != pick)
+                .filter_map(|&ci| {
+                    let bd = bound.get(ci)?;
+                    let b1 = bound1.get(ci).unwrap_or(&zero);
+                    horizon::meeting(bd, b1, &path).map(|t| (t, ci))
+                })
+                .collect();
+            meets.sort_by(|x, y| x.0.cmp(&y.0));
+            // Only the earliest meetings can limit the horizon. A bound from an earlier round
+            // is weaker than the candidate's ρ now, and following it alone would let the run
+            // after this one creep towards a meeting that never happens: such a candidate is
+            // evaluated again here, and the later of the two meetings holds, as both lines
+            // bound its ρ from below.
+            for (t, ci) in meets {
+                if !h.would_lower(&t) {
+                    break;
+                }
+                if evald.get(ci) == Some(&round) {
+                    h.at(t);
                     continue;
                 }
-                if let Some(bd) = bound.get(ci) {
-                    let b1 = bound1.get(ci).unwrap_or(&zero);
-                    h.keep_above_path(bd, b1, &path);
+                gather(setup, sp, &st, ci, &mut scratch);
+                match water_fill(setup, &st, ci, &scratch.buckets) {
+                    Ok(fresh) => {
+                        if let Some(f) = horizon::meeting(&fresh.rho, &fresh.rho1, &path) {
+                            h.at(if f.cmp(&t) == Ordering::Less { t } else { f });
+                        }
+                        if let Some(bd) = bound.get_mut(ci) {
+                            *bd = fresh.rho.clone();
+                        }
+                        if let Some(b1) = bound1.get_mut(ci) {
+                            *b1 = fresh.rho1.clone();
+                        }
+                        if let Some(r) = evald.get_mut(ci) {
+                            *r = round;
+                        }
+                        if let Some(e) = evals.get_mut(ci) {
+                            *e = Some(fresh);
+                        }
+                    }
+                    Err(held) => {
+                        // Unaffordable already: dropped now rather than when next examined.
+                        dead.push(ci);
+                        if let Some(cost) = st.cost.get(ci) {
+                            h.keep(&held, &slope_sum(&st, &scratch.buckets), cost, &zero);
+                        }
+                    }
                 }
+            }
+            if !dead.is_empty() {
+                live.retain(|ci| !dead.contains(ci));
             }
             if !h.active() {
                 st.stop_tracking();
