@@ -511,17 +511,8 @@ pub(crate) fn run(setup: &Setup, sp: &SatProfile, b: &Q, track: Option<&Track>) 
         }
         h
     });
-    let mut bound: Vec<Frac> = setup.init_bound.clone();
-    // Slopes of the bounds (over each bound's denominator): the first bounds do not move.
-    let mut bound1: Vec<BigInt> = if track.is_some() {
-        vec![BigInt::zero(); setup.n_cands()]
-    } else {
-        Vec::new()
-    };
-    let mut evals: Vec<Option<Eval>> = (0..setup.n_cands()).map(|_| None).collect();
+    let mut known = Known::new(setup, track.is_some());
     let mut live: Vec<usize> = (0..setup.n_cands()).collect();
-    // The round in which each candidate's bound was last computed (`usize::MAX`: never).
-    let mut evald: Vec<usize> = vec![usize::MAX; setup.n_cands()];
     let mut scratch = Scratch {
         count: Vec::new(),
         touched: Vec::new(),
@@ -532,7 +523,7 @@ pub(crate) fn run(setup: &Setup, sp: &SatProfile, b: &Q, track: Option<&Track>) 
     let mut spent = Q::ZERO;
     loop {
         // Nearly sorted after the first round: only re-evaluated bounds moved.
-        live.sort_by(|&a, &c| match (bound.get(a), bound.get(c)) {
+        live.sort_by(|&a, &c| match (known.bound.get(a), known.bound.get(c)) {
             (Some(x), Some(y)) => x.cmp(y),
             _ => Ordering::Equal,
         });
@@ -540,7 +531,7 @@ pub(crate) fn run(setup: &Setup, sp: &SatProfile, b: &Q, track: Option<&Track>) 
         let mut tied: Vec<usize> = Vec::new();
         let mut dead: Vec<usize> = Vec::new();
         for &ci in &live {
-            if let (Some(best), Some(bd)) = (&best, bound.get(ci)) {
+            if let (Some(best), Some(bd)) = (&best, known.bound.get(ci)) {
                 // An unaffordable project met here would be dropped by pabutools first; leaving
                 // it for later changes nothing, as it can never become affordable again.
                 if bd.cmp(best) == Ordering::Greater {
@@ -552,11 +543,8 @@ pub(crate) fn run(setup: &Setup, sp: &SatProfile, b: &Q, track: Option<&Track>) 
                 Ok(ev) => ev,
                 Err(held) => {
                     dead.push(ci);
-                    // Dropped for good in this run; with more money it could compete again.
-                    if let Some(h) = horizon.as_mut().filter(|h| h.active())
-                        && let Some(cost) = st.cost.get(ci)
-                    {
-                        h.keep(&held, &slope_sum(&st, &scratch.buckets), cost, zero());
+                    if let Some(h) = horizon.as_mut() {
+                        keep_unaffordable(h, &st, ci, &held, &scratch.buckets);
                     }
                     continue;
                 }
@@ -570,18 +558,7 @@ pub(crate) fn run(setup: &Setup, sp: &SatProfile, b: &Q, track: Option<&Track>) 
                     tied.push(ci);
                 }
             }
-            if let Some(bd) = bound.get_mut(ci) {
-                *bd = ev.rho.clone();
-            }
-            if let Some(b1) = bound1.get_mut(ci) {
-                *b1 = ev.rho1.clone();
-            }
-            if let Some(r) = evald.get_mut(ci) {
-                *r = picks.len();
-            }
-            if let Some(e) = evals.get_mut(ci) {
-                *e = Some(ev);
-            }
+            known.record(ci, ev, picks.len());
         }
         if !dead.is_empty() {
             live.retain(|ci| !dead.contains(ci));
@@ -590,7 +567,7 @@ pub(crate) fn run(setup: &Setup, sp: &SatProfile, b: &Q, track: Option<&Track>) 
         let Some(&pick) = tied.iter().min_by_key(|&&ci| setup.rank.get(ci).copied()) else {
             break;
         };
-        let Some(ev) = evals.get_mut(pick).and_then(Option::take) else {
+        let Some(ev) = known.evals.get_mut(pick).and_then(Option::take) else {
             break;
         };
         if let Some(h) = horizon.as_mut().filter(|h| h.active()) {
@@ -606,8 +583,8 @@ pub(crate) fn run(setup: &Setup, sp: &SatProfile, b: &Q, track: Option<&Track>) 
                 .iter()
                 .filter(|&&ci| ci != pick)
                 .filter_map(|&ci| {
-                    let bd = bound.get(ci)?;
-                    let b1 = bound1.get(ci).unwrap_or(&zero);
+                    let bd = known.bound.get(ci)?;
+                    let b1 = known.bound1.get(ci).unwrap_or(&zero);
                     horizon::meeting(bd, b1, &path).map(|t| (t, ci))
                 })
                 .collect();
@@ -621,7 +598,7 @@ pub(crate) fn run(setup: &Setup, sp: &SatProfile, b: &Q, track: Option<&Track>) 
                 if !h.would_lower(&t) {
                     break;
                 }
-                if evald.get(ci) == Some(&round) {
+                if known.round.get(ci) == Some(&round) {
                     h.at(t);
                     continue;
                 }
@@ -631,25 +608,12 @@ pub(crate) fn run(setup: &Setup, sp: &SatProfile, b: &Q, track: Option<&Track>) 
                         if let Some(f) = horizon::meeting(&fresh.rho, &fresh.rho1, &path) {
                             h.at(if f.cmp(&t) == Ordering::Less { t } else { f });
                         }
-                        if let Some(bd) = bound.get_mut(ci) {
-                            *bd = fresh.rho.clone();
-                        }
-                        if let Some(b1) = bound1.get_mut(ci) {
-                            *b1 = fresh.rho1.clone();
-                        }
-                        if let Some(r) = evald.get_mut(ci) {
-                            *r = round;
-                        }
-                        if let Some(e) = evals.get_mut(ci) {
-                            *e = Some(fresh);
-                        }
+                        known.record(ci, fresh, round);
                     }
                     Err(held) => {
                         // Unaffordable already: dropped now rather than when next examined.
                         dead.push(ci);
-                        if let Some(cost) = st.cost.get(ci) {
-                            h.keep(&held, &slope_sum(&st, &scratch.buckets), cost, &zero);
-                        }
+                        keep_unaffordable(h, &st, ci, &held, &scratch.buckets);
                     }
                 }
             }
@@ -674,6 +638,62 @@ pub(crate) fn run(setup: &Setup, sp: &SatProfile, b: &Q, track: Option<&Track>) 
         class_val: st.val,
         unit: st.unit,
         stable_for,
+    }
+}
+
+/// What a run knows of each candidate's ρ.
+struct Known {
+    /// A lower bound of its ρ now: exact in the round it was computed, as money only falls
+    /// within a run.
+    bound: Vec<Frac>,
+    /// When tracking, the slope of that bound in t (over the bound's denominator); the first
+    /// bounds do not move. Empty otherwise.
+    bound1: Vec<BigInt>,
+    /// The round in which the bound was computed (`usize::MAX`: never, the setup's bound).
+    round: Vec<usize>,
+    /// The evaluation behind the bound, kept for the candidate's purchase.
+    evals: Vec<Option<Eval>>,
+}
+
+impl Known {
+    fn new(setup: &Setup, tracking: bool) -> Known {
+        let n = setup.n_cands();
+        Known {
+            bound: setup.init_bound.clone(),
+            bound1: if tracking {
+                vec![BigInt::zero(); n]
+            } else {
+                Vec::new()
+            },
+            round: vec![usize::MAX; n],
+            evals: (0..n).map(|_| None).collect(),
+        }
+    }
+
+    fn record(&mut self, ci: usize, ev: Eval, round: usize) {
+        if let Some(bd) = self.bound.get_mut(ci) {
+            *bd = ev.rho.clone();
+        }
+        if let Some(b1) = self.bound1.get_mut(ci) {
+            *b1 = ev.rho1.clone();
+        }
+        if let Some(r) = self.round.get_mut(ci) {
+            *r = round;
+        }
+        if let Some(e) = self.evals.get_mut(ci) {
+            *e = Some(ev);
+        }
+    }
+}
+
+/// Candidate `ci`, whose supporters (`buckets`) hold `held` in all, cannot be afforded and is
+/// dropped for good in this run; with more money it could compete again, so the horizon ends
+/// where the upper bound of that money could reach its cost.
+fn keep_unaffordable(h: &mut Horizon, st: &State, ci: usize, held: &BigInt, buckets: &[Bucket]) {
+    if h.active()
+        && let Some(cost) = st.cost.get(ci)
+    {
+        h.keep(held, &slope_sum(st, buckets), cost, zero());
     }
 }
 
