@@ -17,12 +17,12 @@
 //!
 //! So each voter's money carries an affine upper bound along the run, each candidate an affine
 //! lower bound of its ρ, and the run records the first t at which some other candidate's lower
-//! bound could reach the pick's ρ, or some dropped candidate's supporters could afford it. Below
-//! the least of those every comparison the run made goes the same way; the picks, in order,
-//! are the same. The comparisons are semantic (which candidate has the least ρ, which cannot be
+//! bound could reach the pick's ρ, or some dropped candidate could come back (see the ghosts
+//! below). Below the least of those every comparison the run made goes the same way; the picks,
+//! in order, are the same. The comparisons are semantic (which candidate has the least ρ, which cannot be
 //! afforded), so the proof does not depend on the order the run examined candidates in.
 //!
-//! Two refinements make the horizon long enough to matter on a city's budget:
+//! Three refinements make the horizon long enough to matter on a city's budget:
 //!
 //! - **A reach.** What a voter keeps, max(0, a + b·t), is convex in t, so over [0, T] it lies
 //!   below the chord between t = 0 and t = T. A voter who paid all it had stays at nothing
@@ -34,6 +34,14 @@
 //!   money reaches its payment, then a flatter line, and so on (convex, piecewise linear). Past
 //!   the last piece computed it stays at most its value there. Competitors are compared with
 //!   each piece ([`meeting`]).
+//! - **Dropped candidates as ghosts.** A candidate its supporters cannot afford is dropped; the
+//!   bound of their money may reach its cost at some t, but a candidate that has only just
+//!   become affordable is dear: everyone pays all it has. So from that t on, its ρ is bounded
+//!   from below by the water level of its supporters' money bounds, and it can only change the
+//!   picks where that level falls to a later pick's ρ ([`first_fill`] finds where, the pick's ρ
+//!   being at most its path's value at that t, [`value_at`]), or where it becomes affordable
+//!   after the last pick. The bounds are taken again, from the money then, in a later round in
+//!   which the older ones would limit the horizon.
 
 use std::cmp::Ordering;
 
@@ -110,6 +118,78 @@ impl Horizon {
             }
             self.t = Some(t);
         }
+    }
+}
+
+/// One term of Σ count·min(now + rise·t, cap): what a bucket of voters can pay when the level
+/// is capped, as its money grows with t.
+pub(crate) struct Term {
+    pub(crate) now: BigInt,
+    pub(crate) rise: BigInt,
+    pub(crate) cap: BigInt,
+    pub(crate) count: u64,
+}
+
+/// The least t ≥ 0 with Σ count·min(now + rise·t, cap) ≥ target (rise ≥ 0), or `None`. The sum
+/// is concave and piecewise linear in t; it is swept in order of the t where each term reaches
+/// its cap.
+pub(crate) fn first_fill(terms: &[Term], target: &BigInt) -> Option<Frac> {
+    let mut base = BigInt::zero();
+    let mut slope = BigInt::zero();
+    let mut bends: Vec<(Frac, &Term)> = Vec::new();
+    for term in terms {
+        if term.now >= term.cap {
+            base += &term.cap * term.count;
+            continue;
+        }
+        base += &term.now * term.count;
+        if term.rise.is_positive() {
+            slope += &term.rise * term.count;
+            bends.push((Frac::new(&term.cap - &term.now, term.rise.clone()), term));
+        }
+    }
+    bends.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut from = Frac::new(BigInt::zero(), BigInt::from(1));
+    for (tau, term) in bends {
+        // On [from, tau) the sum is base + slope·t.
+        if let Some(t) = first_at_least(&base, &slope, target, &from, Some(&tau)) {
+            return Some(t);
+        }
+        // From tau on the term is its cap.
+        base += (&term.cap - &term.now) * term.count;
+        slope -= &term.rise * term.count;
+        from = tau;
+    }
+    first_at_least(&base, &slope, target, &from, None)
+}
+
+/// The least t in [from, to) with base + slope·t ≥ target.
+fn first_at_least(
+    base: &BigInt,
+    slope: &BigInt,
+    target: &BigInt,
+    from: &Frac,
+    to: Option<&Frac>,
+) -> Option<Frac> {
+    if base * &from.d + slope * &from.n >= target * &from.d {
+        return Some(from.clone());
+    }
+    if !slope.is_positive() {
+        return None;
+    }
+    let t = Frac::new(target - base, slope.clone());
+    to.is_none_or(|to| t.cmp(to) == Ordering::Less).then_some(t)
+}
+
+/// The value at `t` of the piecewise-linear function given by `pieces` (the last piece runs on).
+pub(crate) fn value_at(pieces: &[Piece], t: &Frac) -> Frac {
+    let p = pieces
+        .iter()
+        .find(|p| p.to.as_ref().is_none_or(|to| t.cmp(to) == Ordering::Less))
+        .or(pieces.last());
+    match p {
+        Some(p) => Frac::new(&p.w.n * &t.d + &p.w1 * &t.n, &p.w.d * &t.d),
+        None => Frac::new(BigInt::zero(), BigInt::from(1)),
     }
 }
 
@@ -267,6 +347,46 @@ mod tests {
         assert_eq!(limit(-2), Some("0".into()));
         assert_eq!(limit(-1), None);
         assert_eq!(limit(0), None);
+    }
+
+    #[test]
+    fn a_path_is_read_on_the_piece_that_holds_t() {
+        let path = [
+            piece((0, 1), Some((1, 1)), (8, 1), -3),
+            piece((1, 1), None, (6, 1), -1),
+        ];
+        let at = |n: i64, d: i64| {
+            value_at(&path, &Frac::new(big(n), big(d)))
+                .to_q()
+                .to_string()
+        };
+        assert_eq!(at(1, 2), "13/2");
+        assert_eq!(at(1, 1), "5");
+        assert_eq!(at(4, 1), "2");
+    }
+
+    fn term(now: i64, rise: i64, cap: i64, count: u64) -> Term {
+        Term {
+            now: big(now),
+            rise: big(rise),
+            cap: big(cap),
+            count,
+        }
+    }
+
+    #[test]
+    fn capped_terms_fill_the_target_where_the_concave_sum_reaches_it() {
+        // 2·min(1 + t, 3) + min(2t, 2): 2 + 4t until t = 1, 4 + 2t until t = 2, then 8.
+        let terms = [term(1, 1, 3, 2), term(0, 2, 2, 1)];
+        let fill = |target: i64| first_fill(&terms, &big(target)).map(|t| t.to_q().to_string());
+        assert_eq!(fill(2), Some("0".into()));
+        assert_eq!(fill(4), Some("1/2".into()));
+        assert_eq!(fill(6), Some("1".into()));
+        assert_eq!(fill(7), Some("3/2".into()));
+        assert_eq!(fill(8), Some("2".into()));
+        assert_eq!(fill(9), None);
+        // A term at its cap already counts its cap and never moves.
+        assert!(first_fill(&[term(5, 1, 4, 1)], &big(5)).is_none());
     }
 
     #[test]

@@ -512,6 +512,7 @@ pub(crate) fn run(setup: &Setup, sp: &SatProfile, b: &Q, track: Option<&Track>) 
         h
     });
     let mut known = Known::new(setup, track.is_some());
+    let mut ghosts: Vec<Ghost> = Vec::new();
     let mut live: Vec<usize> = (0..setup.n_cands()).collect();
     let mut scratch = Scratch {
         count: Vec::new(),
@@ -544,7 +545,7 @@ pub(crate) fn run(setup: &Setup, sp: &SatProfile, b: &Q, track: Option<&Track>) 
                 Err(held) => {
                     dead.push(ci);
                     if let Some(h) = horizon.as_mut() {
-                        keep_unaffordable(h, &st, ci, &held, &scratch.buckets);
+                        ghosts.extend(keep_unaffordable(h, &st, ci, &held, &scratch.buckets));
                     }
                     continue;
                 }
@@ -613,12 +614,26 @@ pub(crate) fn run(setup: &Setup, sp: &SatProfile, b: &Q, track: Option<&Track>) 
                     Err(held) => {
                         // Unaffordable already: dropped now rather than when next examined.
                         dead.push(ci);
-                        keep_unaffordable(h, &st, ci, &held, &scratch.buckets);
+                        ghosts.extend(keep_unaffordable(h, &st, ci, &held, &scratch.buckets));
                     }
                 }
             }
             if !dead.is_empty() {
                 live.retain(|ci| !dead.contains(ci));
+            }
+            let mut gone = Vec::new();
+            for (gi, g) in ghosts.iter_mut().enumerate() {
+                let Some(limit) = h.limit().filter(|_| h.active()).cloned() else {
+                    break;
+                };
+                match g.limit((setup, sp, &st, &mut scratch), round, &limit, &path) {
+                    Threat::At(t) => h.at(t),
+                    Threat::NotBefore => {}
+                    Threat::Gone => gone.push(gi),
+                }
+            }
+            for gi in gone.into_iter().rev() {
+                ghosts.swap_remove(gi);
             }
             if !h.active() {
                 st.stop_tracking();
@@ -628,6 +643,25 @@ pub(crate) fn run(setup: &Setup, sp: &SatProfile, b: &Q, track: Option<&Track>) 
         spent = spent.add(setup.cand_cost(pick));
         picks.push(p);
         live.retain(|&ci| ci != pick);
+    }
+    if let Some(h) = horizon.as_mut() {
+        // After the last pick no ρ is compared: a ghost that its supporters could afford there
+        // would be bought in one more round.
+        for g in &ghosts {
+            if !h.active() {
+                break;
+            }
+            gather(setup, sp, &st, g.ci, &mut scratch);
+            match water_fill(setup, &st, g.ci, &scratch.buckets) {
+                Err(held) => {
+                    if let Some(cost) = st.cost.get(g.ci) {
+                        h.keep(&held, &slope_sum(&st, &scratch.buckets), cost, zero());
+                    }
+                }
+                // Money only falls within a run, so this cannot happen; stay safe if it did.
+                Ok(_) => h.at(Frac::new(BigInt::zero(), BigInt::one())),
+            }
+        }
     }
     let stable_for = horizon.and_then(|h| h.limit().map(Frac::to_q));
     Run {
@@ -686,15 +720,182 @@ impl Known {
     }
 }
 
-/// Candidate `ci`, whose supporters (`buckets`) hold `held` in all, cannot be afforded and is
-/// dropped for good in this run; with more money it could compete again, so the horizon ends
-/// where the upper bound of that money could reach its cost.
-fn keep_unaffordable(h: &mut Horizon, st: &State, ci: usize, held: &BigInt, buckets: &[Bucket]) {
-    if h.active()
-        && let Some(cost) = st.cost.get(ci)
-    {
-        h.keep(held, &slope_sum(st, buckets), cost, zero());
+/// A candidate dropped as unaffordable in some round of a run that tracks a horizon with a
+/// reach, whose supporters' money could cover its cost from share b + `afford` on.
+///
+/// Money only falls within a run and each supporter's money is bounded by a line rising in t,
+/// so at a share b + t with the same picks up to some round, the candidate's ρ in that round
+/// and every later one is at least the water level of those bounds at t. A later pick, whose ρ
+/// is at most X from `afford` on, keeps its place until the bounds could pay the cost at level
+/// X (`reaches`). After the last pick, the candidate must stay unaffordable (checked at the end
+/// of the run).
+struct Ghost {
+    ci: usize,
+    afford: Frac,
+    /// The supporters' money bounds, taken when first needed and again when they would limit
+    /// the horizon in a later round (the money then is less).
+    tops: Option<Tops>,
+    /// The last level checked and the share it limits the horizon to (`None`: never).
+    last: Option<(Frac, Option<Frac>)>,
+}
+
+/// Per bucket of a candidate's supporters in some round: money, the slope of its upper bound
+/// (≥ 0), the utility index and the voters, in units of 1/`unit`, with the cost.
+struct Tops {
+    round: usize,
+    buckets: Vec<(BigInt, BigInt, u32, u64)>,
+    cost: BigInt,
+    unit: BigInt,
+}
+
+/// What a ghost means for the horizon of the round being checked.
+enum Threat {
+    /// It could undercut the pick from this t on.
+    At(Frac),
+    /// Not before the horizon found so far.
+    NotBefore,
+    /// Its supporters' money can no longer reach its cost in this run.
+    Gone,
+}
+
+impl Ghost {
+    /// Candidate `ci`, whose supporters hold `held` in all and gain at most `rise` per unit of
+    /// t; `None` if that money never reaches its cost.
+    fn new(st: &State, ci: usize, held: &BigInt, rise: &BigInt) -> Option<Ghost> {
+        let cost = st.cost.get(ci)?;
+        Some(Ghost {
+            ci,
+            afford: horizon::crossing(held, rise, cost, zero())?,
+            tops: None,
+            last: None,
+        })
     }
+
+    /// Where this candidate could undercut the pick of round `round`, whose ρ is bounded by
+    /// `path`, given that the horizon is `limit` already.
+    fn limit(
+        &mut self,
+        run: (&Setup, &SatProfile, &State, &mut Scratch),
+        round: usize,
+        limit: &Frac,
+        path: &[Piece],
+    ) -> Threat {
+        let (setup, sp, st, scratch) = run;
+        loop {
+            if self.afford.cmp(limit) != Ordering::Less {
+                return Threat::NotBefore;
+            }
+            let x = horizon::value_at(path, &self.afford);
+            if let Some(tops) = &self.tops {
+                // A lower level is only reached later: a limit found for a higher one holds.
+                let known = match &self.last {
+                    Some((lx, lt)) if x.cmp(lx) != Ordering::Greater => Some(lt.clone()),
+                    _ => None,
+                };
+                let t = match known {
+                    Some(t) => t,
+                    None => {
+                        let t = tops.reaches(setup, self.ci, &x);
+                        self.last = Some((x, t.clone()));
+                        t
+                    }
+                };
+                match t {
+                    None => return Threat::NotBefore,
+                    Some(t) if t.cmp(limit) != Ordering::Less => return Threat::NotBefore,
+                    Some(t) if tops.round == round => {
+                        return Threat::At(if t.cmp(&self.afford) == Ordering::Less {
+                            self.afford.clone()
+                        } else {
+                            t
+                        });
+                    }
+                    Some(_) => {}
+                }
+            }
+            // No bounds yet, or bounds of an earlier round that would limit: take them now.
+            gather(setup, sp, st, self.ci, scratch);
+            let Err(held) = water_fill(setup, st, self.ci, &scratch.buckets) else {
+                // Money only falls within a run: it cannot be affordable again.
+                return Threat::At(Frac::new(BigInt::zero(), BigInt::one()));
+            };
+            let Some(fresh) = Ghost::new(st, self.ci, &held, &slope_sum(st, &scratch.buckets))
+            else {
+                return Threat::Gone;
+            };
+            self.afford = fresh.afford;
+            self.last = None;
+            self.tops = Some(Tops {
+                round,
+                buckets: scratch
+                    .buckets
+                    .iter()
+                    .map(|b| {
+                        let v = st.val(b.cls).clone();
+                        (v, st.slope(b.cls).max(zero()).clone(), b.util, b.count)
+                    })
+                    .collect(),
+                cost: st.cost.get(self.ci).cloned().unwrap_or_default(),
+                unit: st.unit.clone(),
+            });
+        }
+    }
+}
+
+impl Tops {
+    /// The least t at which the supporters' bounds pay the cost with nobody paying more than
+    /// the level of ρ = `x`: Σ count·min(money + slope·t, λ·weight) ≥ cost, where λ is `x` in
+    /// money per unit of weight. A concave piecewise-linear function of t, swept in order of
+    /// the shares where each supporter reaches λ·weight.
+    fn reaches(&self, setup: &Setup, ci: usize, x: &Frac) -> Option<Frac> {
+        let (num, d) = rho_frac(setup, &self.unit, ci, &BigInt::one())?;
+        let scaled = setup.scaled.get(ci).map(Vec::as_slice).unwrap_or(&[]);
+        let one = BigInt::one();
+        let weight = |u: u32| {
+            if scaled.len() <= 1 {
+                &one
+            } else {
+                scaled.get(u as usize).unwrap_or_else(|| zero())
+            }
+        };
+        // λ = x.n·d / (x.d·num); each term is scaled by λd = x.d·num.
+        let (ln, ld) = (&x.n * &d, &x.d * &num);
+        let terms: Vec<horizon::Term> = self
+            .buckets
+            .iter()
+            .map(|(v, sl, u, c)| horizon::Term {
+                now: &ld * v,
+                rise: &ld * sl,
+                cap: &ln * weight(*u),
+                count: *c,
+            })
+            .collect();
+        horizon::first_fill(&terms, &(&self.cost * &ld))
+    }
+}
+
+/// Candidate `ci`, whose supporters (`buckets`) hold `held` in all, cannot be afforded and is
+/// dropped for good in this run; with more money it could compete again.
+///
+/// Without a reach the horizon ends where the upper bound of that money could reach its cost.
+/// With one, the candidate becomes a [`Ghost`] that the caller checks against every later pick.
+fn keep_unaffordable(
+    h: &mut Horizon,
+    st: &State,
+    ci: usize,
+    held: &BigInt,
+    buckets: &[Bucket],
+) -> Option<Ghost> {
+    if !h.active() {
+        return None;
+    }
+    let cost = st.cost.get(ci)?;
+    let rise = slope_sum(st, buckets);
+    if st.reach.is_none() {
+        h.keep(held, &rise, cost, zero());
+        return None;
+    }
+    Ghost::new(st, ci, held, &rise).filter(|g| h.would_lower(&g.afford))
 }
 
 /// Collects the supporters of `ci` with money left into `s.buckets`, sorted by money / utility
@@ -845,7 +1046,7 @@ fn water_fill(setup: &Setup, st: &State, ci: usize, buckets: &[Bucket]) -> Resul
     } else {
         BigInt::zero()
     };
-    let (num, den) = rho_frac(setup, st, ci, &s).ok_or_else(BigInt::zero)?;
+    let (num, den) = rho_frac(setup, &st.unit, ci, &s).ok_or_else(BigInt::zero)?;
     Ok(Eval {
         rho: Frac::new(&need * &num, den),
         rho1: &need1 * &num,
@@ -897,7 +1098,7 @@ fn upper_path(setup: &Setup, st: &State, ci: usize, ev: &Eval, buckets: &[Bucket
         .map(|(n, d)| Frac::new(n.clone(), d.clone()));
     let beyond = |t: &Frac| reach.as_ref().is_some_and(|r| t.cmp(r) != Ordering::Less);
     let mut pieces = Vec::new();
-    while let Some((num, den)) = rho_frac(setup, st, ci, &s) {
+    while let Some((num, den)) = rho_frac(setup, &st.unit, ci, &s) {
         let w = Frac::new(&need0 * &num, den);
         let w1 = &need1 * &num;
         let mut next: Option<(Frac, usize)> = None;
@@ -961,12 +1162,12 @@ fn upper_path(setup: &Setup, st: &State, ci: usize, ev: &Eval, buckets: &[Bucket
 
 /// ρ = need · num / den for candidate `ci` when the supporters who pay ρ·u weigh `s` in all
 /// (their count when every supporter has the same utility).
-fn rho_frac(setup: &Setup, st: &State, ci: usize, s: &BigInt) -> Option<(BigInt, BigInt)> {
+fn rho_frac(setup: &Setup, unit: &BigInt, ci: usize, s: &BigInt) -> Option<(BigInt, BigInt)> {
     if setup.scaled.get(ci)?.len() <= 1 {
         let (un, ud) = setup.uniform_util.get(ci)?;
-        Some((ud.clone(), &st.unit * s * un))
+        Some((ud.clone(), unit * s * un))
     } else {
-        Some((setup.scale.get(ci)?.clone(), &st.unit * s))
+        Some((setup.scale.get(ci)?.clone(), unit * s))
     }
 }
 
