@@ -38,6 +38,11 @@ impl Frac {
         (&self.n * &o.d).cmp(&(&o.n * &self.d))
     }
 
+    /// n/d to within a few ulps (∞ or NaN when out of range).
+    pub(crate) fn to_f64(&self) -> f64 {
+        self.approx
+    }
+
     pub(crate) fn to_q(&self) -> Q {
         if self.d.is_zero() {
             return Q::ZERO;

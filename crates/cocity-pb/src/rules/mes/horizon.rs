@@ -239,6 +239,39 @@ pub(crate) fn crossing(a0: &BigInt, a1: &BigInt, b0: &BigInt, b1: &BigInt) -> Op
     }
 }
 
+/// Bounds (lo, hi) of where a capped bucket's money meets its payment in the pick's upper
+/// path, from floats: `a` is the bucket's [money, lower slope, weight], `line` the path's
+/// [need0, need1, s, from] (amounts over the unit). The exact t is max(from, (need0·w − money·s)
+/// / (lslope·s − need1·w)), or never when the denominator is not positive; unknown parts give
+/// −∞ or +∞.
+pub(crate) fn crossing_span(a: &[f64; 3], line: &[f64; 4]) -> (f64, f64) {
+    // Generous against the few roundings of each product: bounds never exclude the exact t.
+    const ERR: f64 = 1e-12;
+    const SLACK: f64 = 1e-9;
+    let [val, lsl, w] = *a;
+    let [n0, n1, s, from] = *line;
+    let (p, q) = (n0 * w, val * s);
+    let (r, m) = (lsl * s, n1 * w);
+    let (num, den) = (p - q, r - m);
+    let (en, ed) = (ERR * (p.abs() + q.abs()), ERR * (r.abs() + m.abs()));
+    if ![num, den, en, ed, from].iter().all(|x| x.is_finite()) {
+        return (f64::NEG_INFINITY, f64::INFINITY);
+    }
+    let (lo, hi) = if num + en < 0.0 {
+        (from, from)
+    } else if den - ed > 0.0 {
+        let lo = if num - en > 0.0 {
+            ((num - en) / (den + ed)).max(from)
+        } else {
+            from
+        };
+        (lo, ((num + en) / (den - ed)).max(from))
+    } else {
+        (from, f64::INFINITY)
+    };
+    (lo * (1.0 - SLACK) - SLACK, hi * (1.0 + SLACK) + SLACK)
+}
+
 /// [`crossing`] for (a.n + a1·t) / a.d against (b.n + b1·t) / b.d.
 fn crossing_fracs(a: &Frac, a1: &BigInt, b: &Frac, b1: &BigInt) -> Option<Frac> {
     // Slopes that only widen the gap need no multiplication.
@@ -347,6 +380,35 @@ mod tests {
         assert_eq!(limit(-2), Some("0".into()));
         assert_eq!(limit(-1), None);
         assert_eq!(limit(0), None);
+    }
+
+    #[test]
+    fn the_float_span_holds_the_exact_crossing() {
+        // (need0, need1, s, money, lslope, weight, from): money + lslope·t meets
+        // (need0 + need1·t)·w/s, as `crossing` finds it exactly.
+        let cases: [(i64, i64, i64, i64, i64, i64, f64); 5] = [
+            (300, -20, 10, 7, 1, 1, 0.0),
+            (300, -20, 10, 29, 1, 1, 0.0),
+            (300, -20, 10, 29, 1, 1, 2.5),
+            (1_000_000_007, -3, 999_983, 1, 0, 2, 0.0),
+            (50, 0, 10, 4, 0, 1, 0.0),
+        ];
+        for (n0, n1, s, v, l, w, from) in cases {
+            let span = crossing_span(
+                &[v as f64, l as f64, w as f64],
+                &[n0 as f64, n1 as f64, s as f64, from],
+            );
+            let exact = crossing(&big(v * s), &big(l * s), &big(n0 * w), &big(n1 * w))
+                .map(|t| t.to_q().to_f64().max(from));
+            match exact {
+                Some(t) => assert!(span.0 <= t && t <= span.1, "{t} outside {span:?}"),
+                None => assert!(span.1.is_infinite(), "no crossing, yet {span:?}"),
+            }
+        }
+        // A crossing that is certainly later than another is told apart.
+        let early = crossing_span(&[7.0, 1.0, 1.0], &[300.0, -20.0, 10.0, 0.0]);
+        let late = crossing_span(&[1.0, 1.0, 1.0], &[300.0, -20.0, 10.0, 0.0]);
+        assert!(late.0 > early.1);
     }
 
     #[test]

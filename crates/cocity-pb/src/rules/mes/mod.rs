@@ -1090,6 +1090,21 @@ fn upper_path(setup: &Setup, st: &State, ci: usize, ev: &Eval, buckets: &[Bucket
     let mut need0 = ev.need.clone();
     let mut need1 = -counted_sum(capped, |c| st.lslope(c));
     let mut capped: Vec<&Bucket> = capped.iter().collect();
+    // Each capped bucket's money, the slope of its lower bound and its weight as floats: a float
+    // test rules out the buckets that clearly cross after another one, and only the rest are
+    // compared exactly.
+    let mut approx: Vec<[f64; 3]> = capped
+        .iter()
+        .map(|b| {
+            let w = if uniform {
+                1.0
+            } else {
+                ratio_to_f64(u(b), &BigInt::one())
+            };
+            let val = st.approx.get(b.cls as usize).copied().unwrap_or(f64::NAN);
+            [val, ratio_to_f64(st.lslope(b.cls), &st.unit), w]
+        })
+        .collect();
     let mut s = ev.s.clone();
     let mut from = Frac::new(BigInt::zero(), BigInt::one());
     let reach = st
@@ -1102,7 +1117,21 @@ fn upper_path(setup: &Setup, st: &State, ci: usize, ev: &Eval, buckets: &[Bucket
         let w = Frac::new(&need0 * &num, den);
         let w1 = &need1 * &num;
         let mut next: Option<(Frac, usize)> = None;
+        let line = [
+            ratio_to_f64(&need0, &st.unit),
+            ratio_to_f64(&need1, &st.unit),
+            ratio_to_f64(&s, &BigInt::one()),
+            from.to_f64(),
+        ];
+        let spans: Vec<(f64, f64)> = approx
+            .iter()
+            .map(|a| horizon::crossing_span(a, &line))
+            .collect();
+        let cut = spans.iter().map(|s| s.1).fold(f64::INFINITY, f64::min);
         for (i, b) in capped.iter().enumerate() {
+            if spans.get(i).is_some_and(|s| s.0 > cut) {
+                continue;
+            }
             let money = st.val(b.cls) * &s;
             let pays = &need0 * u(b);
             let t = if money >= pays {
@@ -1152,6 +1181,7 @@ fn upper_path(setup: &Setup, st: &State, ci: usize, ev: &Eval, buckets: &[Bucket
             break;
         }
         let b = capped.swap_remove(i);
+        approx.swap_remove(i);
         need0 += st.val(b.cls) * b.count;
         need1 += st.lslope(b.cls) * b.count;
         s += u(b) * b.count;
