@@ -291,6 +291,8 @@ struct State {
     /// between val + lslope·t and val + slope·t (in units of 1/`unit`); both empty otherwise.
     slope: Vec<BigInt>,
     lslope: Vec<BigInt>,
+    /// `slope` as floats (slope / unit), for tests that only need to be sure by a wide margin.
+    slope_approx: Vec<f64>,
     /// How far the bounds must hold, as numerator and denominator (`None`: for every t ≥ 0).
     reach: Option<(BigInt, BigInt)>,
 }
@@ -318,6 +320,11 @@ impl State {
             },
             lslope: if track.is_some() {
                 vec![BigInt::zero()]
+            } else {
+                Vec::new()
+            },
+            slope_approx: if track.is_some() {
+                vec![0.0]
             } else {
                 Vec::new()
             },
@@ -351,6 +358,7 @@ impl State {
         self.val.push(v);
         self.refs.push(0);
         if !self.slope.is_empty() {
+            self.slope_approx.push(ratio_to_f64(&slope, &self.unit));
             self.slope.push(slope);
             self.lslope.push(lslope);
         }
@@ -365,6 +373,7 @@ impl State {
     fn stop_tracking(&mut self) {
         self.slope = Vec::new();
         self.lslope = Vec::new();
+        self.slope_approx = Vec::new();
     }
 
     /// The slope of an upper bound of max(0, a + b·t) over the tracked range of t, where a and
@@ -890,12 +899,42 @@ fn keep_unaffordable(
         return None;
     }
     let cost = st.cost.get(ci)?;
+    if st.reach.is_some()
+        && let Some(limit) = h.limit()
+        && surely_unaffordable_before(st, cost - held, buckets, limit.to_f64())
+    {
+        return None;
+    }
     let rise = slope_sum(st, buckets);
     if st.reach.is_none() {
         h.keep(held, &rise, cost, zero());
         return None;
     }
     Ghost::new(st, ci, held, &rise).filter(|g| h.would_lower(&g.afford))
+}
+
+/// Whether the upper bound of the money of `buckets`, `gap` (in units) short of a cost, surely
+/// stays short of it for t below `limit`, by a float test with a wide margin (`false` when
+/// unsure).
+fn surely_unaffordable_before(st: &State, gap: BigInt, buckets: &[Bucket], limit: f64) -> bool {
+    const MARGIN: f64 = 1e-9;
+    let (mut rise, mut size) = (0.0f64, 0.0f64);
+    for b in buckets {
+        let x = st
+            .slope_approx
+            .get(b.cls as usize)
+            .copied()
+            .unwrap_or(f64::NAN)
+            * b.count as f64;
+        rise += x;
+        size += x.abs();
+    }
+    let gap = ratio_to_f64(&gap, &st.unit);
+    let rise_hi = rise + MARGIN * size;
+    if !(gap.is_finite() && rise_hi.is_finite() && limit.is_finite()) || gap <= 0.0 {
+        return false;
+    }
+    rise_hi <= 0.0 || gap * (1.0 - MARGIN) >= rise_hi * limit * (1.0 + MARGIN)
 }
 
 /// Collects the supporters of `ci` with money left into `s.buckets`, sorted by money / utility
@@ -1005,17 +1044,31 @@ fn water_fill(setup: &Setup, st: &State, ci: usize, buckets: &[Bucket]) -> Resul
         let mut rem: u64 = buckets.iter().map(|b| b.count).sum();
         let mut need = cost.clone();
         let mut prod = BigInt::zero();
+        // The stop test in floats, done exactly only when too close to call: the float error of
+        // `need_f` stays below k·ε·cost, far inside the margin.
+        let cost_f = ratio_to_f64(cost, &st.unit);
+        let mut need_f = cost_f;
         for (k, b) in buckets.iter().enumerate() {
             let val = st.val(b.cls);
-            prod.clone_from(val);
-            prod *= rem;
-            if need <= prod {
+            let val_f = st.approx.get(b.cls as usize).copied().unwrap_or(f64::NAN);
+            let level_f = val_f * rem as f64;
+            let gap = need_f - level_f;
+            let stops = if gap.abs() > 1e-9 * (cost_f + level_f.abs()) {
+                gap < 0.0
+            } else {
+                // Also the path of NaN and ∞: exact.
+                prod.clone_from(val);
+                prod *= rem;
+                need <= prod
+            };
+            if stops {
                 stop = Some(k);
                 break;
             }
             prod.clone_from(val);
             prod *= b.count;
             need -= &prod;
+            need_f -= val_f * b.count as f64;
             rem -= b.count;
         }
         paid = cost - &need;
