@@ -49,6 +49,7 @@ use num_bigint::BigInt;
 use num_traits::{Signed, Zero};
 
 use super::frac::Frac;
+use crate::numeric::ratio_to_f64;
 
 /// One line of a piecewise-linear function of t: (w.n + w1·t) / w.d on [from, to).
 pub(crate) struct Piece {
@@ -272,6 +273,19 @@ pub(crate) fn crossing_span(a: &[f64; 3], line: &[f64; 4]) -> (f64, f64) {
     (lo * (1.0 - SLACK) - SLACK, hi * (1.0 + SLACK) + SLACK)
 }
 
+/// Whether the line (a.n + a1·t) / a.d surely stays above `top` for t in [0, limit], by floats
+/// with a wide margin (`false` when unsure). A path whose first value is `top` never rises, so
+/// such a line cannot meet it before `limit`.
+pub(crate) fn surely_above(a: &Frac, a1: &BigInt, limit: f64, top: f64) -> bool {
+    const MARGIN: f64 = 1e-9;
+    let start = a.to_f64();
+    let rise = ratio_to_f64(a1, &a.d) * limit;
+    let low = start.min(start + rise);
+    // The floats' own error grows with the terms, which may nearly cancel.
+    let err = 1e-12 * (start.abs() + rise.abs());
+    low.is_finite() && top.is_finite() && low > top * (1.0 + MARGIN) + err + f64::MIN_POSITIVE
+}
+
 /// [`crossing`] for (a.n + a1·t) / a.d against (b.n + b1·t) / b.d.
 fn crossing_fracs(a: &Frac, a1: &BigInt, b: &Frac, b1: &BigInt) -> Option<Frac> {
     // Slopes that only widen the gap need no multiplication.
@@ -409,6 +423,18 @@ mod tests {
         let early = crossing_span(&[7.0, 1.0, 1.0], &[300.0, -20.0, 10.0, 0.0]);
         let late = crossing_span(&[1.0, 1.0, 1.0], &[300.0, -20.0, 10.0, 0.0]);
         assert!(late.0 > early.1);
+    }
+
+    #[test]
+    fn a_line_is_surely_above_only_with_room_to_spare() {
+        // (10 − t)/2 over [0, 4] stays at 3 or more.
+        let a = Frac::new(big(10), big(2));
+        assert!(surely_above(&a, &big(-1), 4.0, 2.9));
+        assert!(!surely_above(&a, &big(-1), 4.0, 3.0));
+        assert!(!surely_above(&a, &big(-1), 6.0, 2.9));
+        // A rising line is lowest at the start.
+        assert!(surely_above(&a, &big(1), 4.0, 4.9));
+        assert!(!surely_above(&a, &big(1), 4.0, 5.0));
     }
 
     #[test]

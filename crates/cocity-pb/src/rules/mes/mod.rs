@@ -211,9 +211,12 @@ pub(crate) struct Pick {
     pub ci: usize,
     pub rho: Frac,
     pub payers: u64,
-    pub min_pay: Money,
-    pub max_pay: Money,
-    pub total_pay: Money,
+    /// The least, the largest and the total payment, in units of 1/`unit` (reduced only when
+    /// a summary is asked for: most runs' picks are never explained).
+    min_pay: BigInt,
+    max_pay: BigInt,
+    total_pay: BigInt,
+    unit: BigInt,
 }
 
 impl Pick {
@@ -221,9 +224,9 @@ impl Pick {
         PaymentSummary {
             payers: self.payers,
             supporters,
-            min: self.min_pay.clone(),
-            max: self.max_pay.clone(),
-            total: self.total_pay.clone(),
+            min: Money::new(self.min_pay.clone(), self.unit.clone()),
+            max: Money::new(self.max_pay.clone(), self.unit.clone()),
+            total: Money::new(self.total_pay.clone(), self.unit.clone()),
         }
     }
 }
@@ -589,13 +592,22 @@ pub(crate) fn run(setup: &Setup, sp: &SatProfile, b: &Q, track: Option<&Track>) 
             let path = upper_path(setup, &st, pick, &ev, &scratch.buckets);
             let round = picks.len();
             let zero = BigInt::zero();
+            let limit = h.limit().map(Frac::to_f64);
+            let top = path.first().map(|p| p.w.to_f64());
             let mut meets: Vec<(Frac, usize)> = live
                 .iter()
                 .filter(|&&ci| ci != pick)
                 .filter_map(|&ci| {
                     let bd = known.bound.get(ci)?;
                     let b1 = known.bound1.get(ci).unwrap_or(&zero);
-                    horizon::meeting(bd, b1, &path).map(|t| (t, ci))
+                    if let (Some(limit), Some(top)) = (limit, top)
+                        && horizon::surely_above(bd, b1, limit, top)
+                    {
+                        return None;
+                    }
+                    horizon::meeting(bd, b1, &path)
+                        .filter(|t| h.would_lower(t))
+                        .map(|t| (t, ci))
                 })
                 .collect();
             meets.sort_by(|x, y| x.0.cmp(&y.0));
@@ -1355,14 +1367,14 @@ fn pay(setup: &Setup, sp: &SatProfile, st: &mut State, ci: usize, ev: &Eval) -> 
             max_pay = Some(payment);
         }
     }
-    let money = |x: Option<&BigInt>| Money::new(x.cloned().unwrap_or_default(), st.unit.clone());
     Pick {
         ci,
         rho: ev.rho.clone(),
         payers,
-        min_pay: money(min_pay),
-        max_pay: money(max_pay),
-        total_pay: Money::new(total, st.unit.clone()),
+        min_pay: min_pay.cloned().unwrap_or_default(),
+        max_pay: max_pay.cloned().unwrap_or_default(),
+        total_pay: total,
+        unit: st.unit.clone(),
     }
 }
 
