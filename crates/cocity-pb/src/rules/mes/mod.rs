@@ -26,9 +26,11 @@ use crate::numeric::{Q, ratio_to_f64};
 use crate::satisfaction::SatProfile;
 
 use super::Ctx;
+use accum::Accum;
 use frac::Frac;
 use horizon::{Horizon, Piece};
 
+mod accum;
 mod frac;
 mod horizon;
 
@@ -1051,11 +1053,9 @@ fn water_fill(setup: &Setup, st: &State, ci: usize, buckets: &[Bucket]) -> Resul
     let mut s;
     let stop_need;
     if uniform {
-        // The hot loop of every run: one scratch product and in-place updates, no allocation
-        // per bucket.
+        // The hot loop of every run: no allocation per bucket.
         let mut rem: u64 = buckets.iter().map(|b| b.count).sum();
-        let mut need = cost.clone();
-        let mut prod = BigInt::zero();
+        let mut held = Accum::default();
         // The stop test in floats, done exactly only when too close to call: the float error of
         // `need_f` stays below k·ε·cost, far inside the margin.
         let cost_f = ratio_to_f64(cost, &st.unit);
@@ -1069,22 +1069,18 @@ fn water_fill(setup: &Setup, st: &State, ci: usize, buckets: &[Bucket]) -> Resul
                 gap < 0.0
             } else {
                 // Also the path of NaN and ∞: exact.
-                prod.clone_from(val);
-                prod *= rem;
-                need <= prod
+                cost - held.sum() <= val * rem
             };
             if stops {
                 stop = Some(k);
                 break;
             }
-            prod.clone_from(val);
-            prod *= b.count;
-            need -= &prod;
+            held.add(val, b.count);
             need_f -= val_f * b.count as f64;
             rem -= b.count;
         }
-        paid = cost - &need;
-        stop_need = need;
+        paid = held.take();
+        stop_need = cost - &paid;
         s = BigInt::from(rem);
     } else {
         s = buckets.iter().map(|b| u(b) * b.count).sum();
@@ -1127,16 +1123,13 @@ fn slope_sum(st: &State, buckets: &[Bucket]) -> BigInt {
     counted_sum(buckets, |c| st.slope(c))
 }
 
-/// Σ count·f(class) over `buckets`, with one scratch product and no allocation per bucket.
+/// Σ count·f(class) over `buckets`, with no allocation per bucket.
 fn counted_sum<'a>(buckets: &[Bucket], f: impl Fn(u32) -> &'a BigInt) -> BigInt {
-    let mut sum = BigInt::zero();
-    let mut prod = BigInt::zero();
+    let mut sum = Accum::default();
     for b in buckets {
-        prod.clone_from(f(b.cls));
-        prod *= b.count;
-        sum += &prod;
+        sum.add(f(b.cls), b.count);
     }
-    sum
+    sum.take()
 }
 
 /// An upper bound of the pick's ρ at share b + t: the water level of the lower bounds of its
