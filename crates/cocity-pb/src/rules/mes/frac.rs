@@ -35,6 +35,10 @@ impl Frac {
         if a.is_normal() && b.is_normal() && (a - b).abs() > 1e-9 * a.abs().max(b.abs()) {
             return a.partial_cmp(&b).unwrap_or(Ordering::Equal);
         }
+        // Equal bounds are common (1/supporters at the start): no products for those.
+        if self.n == o.n && self.d == o.d {
+            return Ordering::Equal;
+        }
         (&self.n * &o.d).cmp(&(&o.n * &self.d))
     }
 

@@ -18,7 +18,7 @@ use std::collections::HashMap;
 
 use num_bigint::BigInt;
 use num_integer::Integer;
-use num_traits::{One, Signed, Zero};
+use num_traits::{One, Signed, ToPrimitive, Zero};
 
 use crate::explain::PaymentSummary;
 use crate::model::Money;
@@ -414,10 +414,16 @@ impl State {
         if f.is_one() {
             return;
         }
-        self.unit *= f;
+        // The factor is a count of voters, or a divisor of one, nearly always: a machine word.
+        let small = f.to_u64();
+        let mul = |v: &mut BigInt| match small {
+            Some(m) => *v *= m,
+            None => *v *= f,
+        };
+        mul(&mut self.unit);
         for (v, r) in self.val.iter_mut().zip(&self.refs) {
             if *r > 0 {
-                *v *= f;
+                mul(v);
             }
         }
         for (v, r) in self
@@ -427,12 +433,10 @@ impl State {
             .zip(self.refs.iter().cycle())
         {
             if *r > 0 {
-                *v *= f;
+                mul(v);
             }
         }
-        for c in self.cost.iter_mut() {
-            *c *= f;
-        }
+        self.cost.iter_mut().for_each(mul);
     }
 
     fn move_group(&mut self, g: usize, to: u32) {
@@ -1263,8 +1267,12 @@ fn rho_frac(setup: &Setup, unit: &BigInt, ci: usize, s: &BigInt) -> Option<(BigI
 fn pay(setup: &Setup, sp: &SatProfile, st: &mut State, ci: usize, ev: &Eval) -> Pick {
     // Each fully paying supporter pays (need + need1·t)·U/s: refine the unit so that both
     // parts are integers.
-    let g = ev.need.gcd(&ev.s);
-    let g = if st.tracking() { g.gcd(&ev.need1) } else { g };
+    let g = gcd_with_small(&ev.need, &ev.s);
+    let g = if st.tracking() {
+        gcd_with_small(&ev.need1, &g)
+    } else {
+        g
+    };
     let (f, cap_unit, cap_slope) = if g.is_zero() {
         (BigInt::one(), BigInt::zero(), BigInt::zero())
     } else {
@@ -1369,6 +1377,12 @@ fn pay(setup: &Setup, sp: &SatProfile, st: &mut State, ci: usize, ev: &Eval) -> 
         total_pay: total,
         unit: st.unit.clone(),
     }
+}
+
+/// gcd(a, b) where b is small and a may be long: a is reduced modulo b first, as the binary gcd
+/// on a long number costs the square of its length.
+fn gcd_with_small(a: &BigInt, b: &BigInt) -> BigInt {
+    if b.is_zero() { a.abs() } else { (a % b).gcd(b) }
 }
 
 /// Replays the picks of a run from share `b0` and returns what each voter paid in round
