@@ -98,7 +98,7 @@ pub(crate) fn count_mes(
             if let Some(e @ None) = explanations.get_mut(p) {
                 *e = Some(Explanation::MesUnaffordable {
                     needed: ctx.cost(p).to_big(),
-                    supporters_had: run.supporters_money(&setup, &ctx.sp, ci),
+                    supporters_had: run.supporters_money(&setup, ci),
                 });
             }
         }

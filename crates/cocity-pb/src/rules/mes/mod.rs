@@ -41,8 +41,9 @@ pub(crate) struct Setup {
     /// Supported projects of cost 0, funded up front, ordered by id as text.
     pub free: Vec<usize>,
     sup_start: Vec<u32>,
-    /// (group, local utility index) of each candidate's supporters (utility > 0).
-    sup: Vec<(u32, u32)>,
+    /// (group, local utility index, voters in the group) of each candidate's supporters
+    /// (utility > 0); the voters are kept here so that the hot loops read them in order.
+    sup: Vec<(u32, u32, u64)>,
     /// Per candidate, its supporters' distinct utilities times `scale`, as integers; one entry
     /// when all supporters get the same utility.
     scaled: Vec<Vec<BigInt>>,
@@ -109,7 +110,7 @@ impl Setup {
             }
         }
         let mut fill: Vec<u32> = sup_start.clone();
-        let mut sup = vec![(0u32, 0u32); sup_start.last().copied().unwrap_or(0) as usize];
+        let mut sup = vec![(0u32, 0u32, 0u64); sup_start.last().copied().unwrap_or(0) as usize];
         let mut supporters = vec![0u64; cands.len()];
         // Per candidate: global utility id → local index.
         let mut local: Vec<Vec<u32>> = vec![Vec::new(); cands.len()];
@@ -132,7 +133,7 @@ impl Setup {
                 };
                 if let Some(slot) = fill.get_mut(ci) {
                     if let Some(s) = sup.get_mut(*slot as usize) {
-                        *s = (g as u32, k as u32);
+                        *s = (g as u32, k as u32, m);
                     }
                     *slot += 1;
                 }
@@ -192,7 +193,7 @@ impl Setup {
         }
     }
 
-    fn supporters_of(&self, ci: usize) -> &[(u32, u32)] {
+    fn supporters_of(&self, ci: usize) -> &[(u32, u32, u64)] {
         let a = self.sup_start.get(ci).copied().unwrap_or(0) as usize;
         let b = self.sup_start.get(ci + 1).copied().unwrap_or(0) as usize;
         self.sup.get(a..b).unwrap_or(&[])
@@ -265,12 +266,11 @@ impl Run {
     }
 
     /// The money the supporters of candidate `ci` held at the end of the run.
-    pub fn supporters_money(&self, setup: &Setup, sp: &SatProfile, ci: usize) -> Money {
+    pub fn supporters_money(&self, setup: &Setup, ci: usize) -> Money {
         let mut sum = BigInt::zero();
-        for &(g, _) in setup.supporters_of(ci) {
+        for &(g, _, m) in setup.supporters_of(ci) {
             let cls = self.group_class.get(g as usize).copied().unwrap_or(0);
             if let Some(val) = self.class_val.get(cls as usize) {
-                let m = sp.mult.get(g as usize).copied().unwrap_or(0);
                 sum += val * m;
             }
         }
@@ -557,7 +557,7 @@ pub(crate) fn run(setup: &Setup, sp: &SatProfile, b: &Q, track: Option<&Track>) 
                     break;
                 }
             }
-            gather(setup, sp, &st, ci, &mut scratch);
+            gather(setup, &st, ci, &mut scratch);
             let ev = match water_fill(setup, &st, ci, &scratch.buckets) {
                 Ok(ev) => ev,
                 Err(held) => {
@@ -594,7 +594,7 @@ pub(crate) fn run(setup: &Setup, sp: &SatProfile, b: &Q, track: Option<&Track>) 
             // its ρ, from this round or an earlier one (money only falls within a run, so an
             // earlier ρ is at most the current one); the pick's ρ is bounded above (see
             // `upper_path`).
-            gather(setup, sp, &st, pick, &mut scratch);
+            gather(setup, &st, pick, &mut scratch);
             let path = upper_path(setup, &st, pick, &ev, &scratch.buckets);
             let round = picks.len();
             let zero = BigInt::zero();
@@ -630,7 +630,7 @@ pub(crate) fn run(setup: &Setup, sp: &SatProfile, b: &Q, track: Option<&Track>) 
                     h.at(t);
                     continue;
                 }
-                gather(setup, sp, &st, ci, &mut scratch);
+                gather(setup, &st, ci, &mut scratch);
                 match water_fill(setup, &st, ci, &scratch.buckets) {
                     Ok(fresh) => {
                         if let Some(f) = horizon::meeting(&fresh.rho, &fresh.rho1, &path) {
@@ -653,7 +653,7 @@ pub(crate) fn run(setup: &Setup, sp: &SatProfile, b: &Q, track: Option<&Track>) 
                 let Some(limit) = h.limit().filter(|_| h.active()).cloned() else {
                     break;
                 };
-                match g.limit((setup, sp, &st, &mut scratch), round, &limit, &path) {
+                match g.limit((setup, &st, &mut scratch), round, &limit, &path) {
                     Threat::At(t) => h.at(t),
                     Threat::NotBefore => {}
                     Threat::Gone => gone.push(gi),
@@ -666,7 +666,7 @@ pub(crate) fn run(setup: &Setup, sp: &SatProfile, b: &Q, track: Option<&Track>) 
                 st.stop_tracking();
             }
         }
-        let p = pay(setup, sp, &mut st, pick, &ev);
+        let p = pay(setup, &mut st, pick, &ev);
         spent = spent.add(setup.cand_cost(pick));
         picks.push(p);
         live.retain(|&ci| ci != pick);
@@ -678,7 +678,7 @@ pub(crate) fn run(setup: &Setup, sp: &SatProfile, b: &Q, track: Option<&Track>) 
             if !h.active() {
                 break;
             }
-            gather(setup, sp, &st, g.ci, &mut scratch);
+            gather(setup, &st, g.ci, &mut scratch);
             match water_fill(setup, &st, g.ci, &scratch.buckets) {
                 Err(held) => {
                     if let Some(cost) = st.cost.get(g.ci) {
@@ -802,12 +802,12 @@ impl Ghost {
     /// `path`, given that the horizon is `limit` already.
     fn limit(
         &mut self,
-        run: (&Setup, &SatProfile, &State, &mut Scratch),
+        run: (&Setup, &State, &mut Scratch),
         round: usize,
         limit: &Frac,
         path: &[Piece],
     ) -> Threat {
-        let (setup, sp, st, scratch) = run;
+        let (setup, st, scratch) = run;
         loop {
             if self.afford.cmp(limit) != Ordering::Less {
                 return Threat::NotBefore;
@@ -841,7 +841,7 @@ impl Ghost {
                 }
             }
             // No bounds yet, or bounds of an earlier round that would limit: take them now.
-            gather(setup, sp, st, self.ci, scratch);
+            gather(setup, st, self.ci, scratch);
             let Err(held) = water_fill(setup, st, self.ci, &scratch.buckets) else {
                 // Money only falls within a run: it cannot be affordable again.
                 return Threat::At(Frac::new(BigInt::zero(), BigInt::one()));
@@ -957,7 +957,7 @@ fn surely_unaffordable_before(st: &State, gap: BigInt, buckets: &[Bucket], limit
 
 /// Collects the supporters of `ci` with money left into `s.buckets`, sorted by money / utility
 /// ascending.
-fn gather(setup: &Setup, sp: &SatProfile, st: &State, ci: usize, s: &mut Scratch) {
+fn gather(setup: &Setup, st: &State, ci: usize, s: &mut Scratch) {
     let supp = setup.supporters_of(ci);
     s.buckets.clear();
     let scaled = setup.scaled.get(ci).map(Vec::as_slice).unwrap_or(&[]);
@@ -965,12 +965,11 @@ fn gather(setup: &Setup, sp: &SatProfile, st: &State, ci: usize, s: &mut Scratch
         if s.count.len() < st.val.len() {
             s.count.resize(st.val.len(), 0);
         }
-        for &(g, _) in supp {
+        for &(g, _, m) in supp {
             let cls = st.group_class.get(g as usize).copied().unwrap_or(0);
             if cls == 0 {
                 continue;
             }
-            let m = sp.mult.get(g as usize).copied().unwrap_or(0);
             if let Some(c) = s.count.get_mut(cls as usize) {
                 if *c == 0 {
                     s.touched.push(cls);
@@ -1009,12 +1008,11 @@ fn gather(setup: &Setup, sp: &SatProfile, st: &State, ci: usize, s: &mut Scratch
         }
     } else {
         s.pairs.clear();
-        for &(g, u) in supp {
+        for &(g, u, m) in supp {
             let cls = st.group_class.get(g as usize).copied().unwrap_or(0);
             if cls == 0 {
                 continue;
             }
-            let m = sp.mult.get(g as usize).copied().unwrap_or(0);
             s.pairs.push((cls, u, m));
         }
         s.pairs.sort_unstable_by_key(|&(c, u, _)| (c, u));
@@ -1264,7 +1262,7 @@ fn rho_frac(setup: &Setup, unit: &BigInt, ci: usize, s: &BigInt) -> Option<(BigI
 }
 
 /// Charges the supporters of `ci` min(money, ρ·util) and moves them to their new classes.
-fn pay(setup: &Setup, sp: &SatProfile, st: &mut State, ci: usize, ev: &Eval) -> Pick {
+fn pay(setup: &Setup, st: &mut State, ci: usize, ev: &Eval) -> Pick {
     // Each fully paying supporter pays (need + need1·t)·U/s: refine the unit so that both
     // parts are integers.
     let g = gcd_with_small(&ev.need, &ev.s);
@@ -1287,7 +1285,7 @@ fn pay(setup: &Setup, sp: &SatProfile, st: &mut State, ci: usize, ev: &Eval) -> 
     let uniform = scaled.len() <= 1;
     // Old class → index into `trans`, for the common case of a single utility.
     let mut dense: Vec<usize> = Vec::new();
-    for &(grp, u) in setup.supporters_of(ci) {
+    for &(grp, u, m) in setup.supporters_of(ci) {
         let Some(cls) = st.group_class.get(grp as usize).copied() else {
             continue;
         };
@@ -1344,7 +1342,6 @@ fn pay(setup: &Setup, sp: &SatProfile, st: &mut State, ci: usize, ev: &Eval) -> 
                 i
             }
         };
-        let m = sp.mult.get(grp as usize).copied().unwrap_or(0);
         if let Some(t) = trans.get_mut(idx) {
             t.2 += m;
             let to = t.0;
