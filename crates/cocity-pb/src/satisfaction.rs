@@ -164,6 +164,9 @@ impl SatProfile {
         };
         let mut seen = Vec::new();
         let mut ballot: Vec<(u32, u32)> = Vec::new();
+        // With cost, card and effort a project's utility is the same on every ballot: it is
+        // interned once per project rather than hashed once per vote.
+        let mut project_util: Vec<Option<u32>> = vec![None; n_projects];
         for v in e.profile.voters() {
             ballot.clear();
             let projects = v.projects();
@@ -175,6 +178,10 @@ impl SatProfile {
                         let Some(cost) = costs.get(p as usize) else {
                             continue;
                         };
+                        if let Some(Some(id)) = project_util.get(p as usize) {
+                            ballot.push((p, *id));
+                            continue;
+                        }
                         let u = match sat {
                             Sat::Cost => cost.clone(),
                             Sat::Card => Q::ONE,
@@ -186,7 +193,11 @@ impl SatProfile {
                                 }
                             }
                         };
-                        ballot.push((p, intern(u)));
+                        let id = intern(u);
+                        if let Some(slot) = project_util.get_mut(p as usize) {
+                            *slot = Some(id);
+                        }
+                        ballot.push((p, id));
                     }
                 }
                 Sat::Points => {
