@@ -264,6 +264,32 @@ impl SatProfile {
         self.items.get(a..b).unwrap_or(&[])
     }
 
+    /// How many distinct utilities there are (ids are 0 to this, exclusive).
+    pub fn n_utils(&self) -> usize {
+        self.utils.len()
+    }
+
+    /// Per project and utility id, the voters (with multiplicity) whose ballots give the project
+    /// that utility: `weights[p * n_utils() + u]`. `None` when that table would be large (many
+    /// distinct utilities, as a crafted file of point votes could have).
+    pub fn utility_weights(&self, n_projects: usize) -> Option<Vec<u64>> {
+        const MAX_CELLS: usize = 1 << 20;
+        let nu = self.n_utils();
+        if nu.checked_mul(n_projects)? > MAX_CELLS {
+            return None;
+        }
+        let mut w = vec![0u64; nu * n_projects];
+        for g in 0..self.n_groups() {
+            let m = self.mult.get(g).copied().unwrap_or(0);
+            for &(p, u) in self.items(g) {
+                if let Some(c) = w.get_mut(p as usize * nu + u as usize) {
+                    *c += m;
+                }
+            }
+        }
+        Some(w)
+    }
+
     /// The utility with this id.
     pub fn util(&self, id: u32) -> &Q {
         self.utils.get(id as usize).unwrap_or(&Q::ZERO)
@@ -326,4 +352,44 @@ pub fn voter_satisfaction(e: &Election, sat: Sat, selected: &[usize]) -> Vec<Mon
         }
     }
     SatProfile::build(e, sat).voter_satisfaction(&mask)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utility_weights_count_the_voters_behind_each_project_and_utility() {
+        let text = "META\nkey;value\nnum_projects;3\nnum_votes;4\nbudget;10\nvote_type;approval\n\
+                    PROJECTS\nproject_id;cost\na;4\nb;4\nc;6\n\
+                    VOTES\nvoter_id;vote\n1;a,c\n2;a,c\n3;b\n4;a\n";
+        let Ok(e) = crate::pabulib::read_str(text) else {
+            panic!("the test election does not parse");
+        };
+        let sp = SatProfile::build(&e, Sat::Cost);
+        let n = e.instance.projects.len();
+        let Some(w) = sp.utility_weights(n) else {
+            panic!("a small table is built");
+        };
+        let nu = sp.n_utils();
+        // Per project: the voters and their utility (its cost), wherever the ids landed.
+        let per_project: Vec<Vec<(String, u64)>> = (0..n)
+            .map(|p| {
+                (0..nu)
+                    .filter_map(|u| {
+                        let m = w.get(p * nu + u).copied().unwrap_or(0);
+                        (m > 0).then(|| (sp.util(u as u32).to_string(), m))
+                    })
+                    .collect()
+            })
+            .collect();
+        assert_eq!(
+            per_project,
+            vec![
+                vec![("4".to_string(), 3)],
+                vec![("4".to_string(), 1)],
+                vec![("6".to_string(), 2)],
+            ]
+        );
+    }
 }

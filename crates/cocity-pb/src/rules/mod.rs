@@ -316,6 +316,24 @@ impl<'a> Ctx<'a> {
         let n = self.n_projects();
         let mut total = vec![Q::ZERO; n];
         let mut support = vec![0u64; n];
+        // A few products per project rather than a rational addition per vote.
+        if let Some(w) = self.sp.utility_weights(n) {
+            let nu = self.sp.n_utils();
+            for (p, (t, s)) in total.iter_mut().zip(support.iter_mut()).enumerate() {
+                for u in 0..nu {
+                    let m = w.get(p * nu + u).copied().unwrap_or(0);
+                    if m == 0 {
+                        continue;
+                    }
+                    let util = self.sp.util(u as u32);
+                    *t = t.add(&util.mul_int(m));
+                    if util.is_positive() {
+                        *s += m;
+                    }
+                }
+            }
+            return (total, support);
+        }
         for g in 0..self.sp.n_groups() {
             let m = self.sp.mult.get(g).copied().unwrap_or(0);
             for &(p, u) in self.sp.items(g) {

@@ -68,6 +68,7 @@ impl Setup {
         let n = ctx.n_projects();
         let mut total = vec![Q::ZERO; n];
         let mut count = vec![0u32; n];
+        let weights = sp.utility_weights(n);
         for g in 0..sp.n_groups() {
             let m = sp.mult.get(g).copied().unwrap_or(0);
             for &(p, u) in sp.items(g) {
@@ -76,8 +77,24 @@ impl Setup {
                     && let (Some(t), Some(c)) =
                         (total.get_mut(p as usize), count.get_mut(p as usize))
                 {
-                    *t = t.add(&u.mul_int(m));
+                    if weights.is_none() {
+                        *t = t.add(&u.mul_int(m));
+                    }
                     *c += 1;
+                }
+            }
+        }
+        // The totals from the voters per (project, utility): a few products per project
+        // rather than a rational addition per vote.
+        if let Some(w) = &weights {
+            let nu = sp.n_utils();
+            for (p, t) in total.iter_mut().enumerate() {
+                for u in 0..nu {
+                    let util = sp.util(u as u32);
+                    let m = w.get(p * nu + u).copied().unwrap_or(0);
+                    if m > 0 && util.is_positive() {
+                        *t = t.add(&util.mul_int(m));
+                    }
                 }
             }
         }
