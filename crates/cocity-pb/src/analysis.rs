@@ -44,7 +44,7 @@ pub use metrics::{
     non_empty_handed_share, pabutools_non_empty_handed,
 };
 pub use stats::{COST_BUCKET_BOUNDS_PERCENT, ProjectSupport, Stats, Summary, stats};
-pub use voter_sat::voter_satisfactions;
+pub use voter_sat::{ballots_per_project, voter_satisfactions};
 
 use crate::model::{Election, Money, VoteType};
 

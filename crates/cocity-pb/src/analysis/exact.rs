@@ -35,9 +35,25 @@ pub(crate) fn over_common_denominator(values: &[Money]) -> (Vec<BigInt>, BigInt)
 
 /// The exact sum of `values`.
 pub(crate) fn sum(values: &[Money]) -> Money {
-    let (numerators, denom) = over_common_denominator(values);
-    let total = numerators.iter().fold(BigInt::zero(), |acc, n| acc + n);
-    Money::new(total, denom)
+    // Satisfactions share a handful of denominators: numerators are added in place per
+    // denominator, and only a file with many distinct ones takes the common-denominator route.
+    const FEW: usize = 64;
+    let mut parts: Vec<(&BigInt, BigInt)> = Vec::new();
+    for v in values {
+        if let Some((_, n)) = parts.iter_mut().find(|(d, _)| *d == v.denom()) {
+            *n += v.numer();
+            continue;
+        }
+        if parts.len() >= FEW {
+            let (numerators, denom) = over_common_denominator(values);
+            let total = numerators.iter().fold(BigInt::zero(), |acc, n| acc + n);
+            return Money::new(total, denom);
+        }
+        parts.push((v.denom(), v.numer().clone()));
+    }
+    parts
+        .into_iter()
+        .fold(Money::zero(), |acc, (d, n)| acc + Money::new(n, d.clone()))
 }
 
 #[cfg(test)]
@@ -57,5 +73,9 @@ mod tests {
         assert_eq!(d, BigInt::from(12));
         assert_eq!(nums[0], BigInt::from(6));
         assert_eq!(sum(&[]), q(0, 1));
+        // Past the handful of denominators that are added apart, the result is the same.
+        let many: Vec<Money> = (1..200).map(|d| q(1, d)).collect();
+        let expected = many.iter().fold(q(0, 1), |acc, v| acc + v);
+        assert_eq!(sum(&many), expected);
     }
 }

@@ -27,7 +27,7 @@ pub(crate) fn winner_mask(m: usize, winners: &[usize]) -> Result<Vec<bool>, Anal
 
 /// Number of ballots listing each project (duplicates inside a ballot count once): the
 /// denominator of `Effort_Sat`.
-pub(crate) fn ballots_per_project(election: &Election) -> Vec<usize> {
+pub fn ballots_per_project(election: &Election) -> Vec<usize> {
     let m = election.instance.projects.len();
     let mut counts = vec![0usize; m];
     let mut seen = SeenSet::new(m);

@@ -63,11 +63,7 @@ pub(crate) fn count_with_progress(
 
 /// Ballots naming each project.
 pub(crate) fn ballots_per_project(election: &Election) -> Vec<usize> {
-    analysis::stats(election)
-        .support
-        .iter()
-        .map(|s| s.votes)
-        .collect()
+    analysis::ballots_per_project(election)
 }
 
 struct Summary {
