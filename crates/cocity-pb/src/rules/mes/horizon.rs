@@ -49,7 +49,6 @@ use num_bigint::BigInt;
 use num_traits::{Signed, Zero};
 
 use super::frac::Frac;
-use crate::numeric::ratio_to_f64;
 
 /// One line of a piecewise-linear function of t: (w.n + w1·t) / w.d on [from, to).
 pub(crate) struct Piece {
@@ -274,12 +273,12 @@ pub(crate) fn crossing_span(a: &[f64; 3], line: &[f64; 4]) -> (f64, f64) {
 }
 
 /// Whether the line (a.n + a1·t) / a.d surely stays above `top` for t in [0, limit], by floats
-/// with a wide margin (`false` when unsure). A path whose first value is `top` never rises, so
-/// such a line cannot meet it before `limit`.
-pub(crate) fn surely_above(a: &Frac, a1: &BigInt, limit: f64, top: f64) -> bool {
+/// with a wide margin (`false` when unsure); `slope` is a1 / a.d as a float. A path whose first
+/// value is `top` never rises, so such a line cannot meet it before `limit`.
+pub(crate) fn surely_above(a: &Frac, slope: f64, limit: f64, top: f64) -> bool {
     const MARGIN: f64 = 1e-9;
     let start = a.to_f64();
-    let rise = ratio_to_f64(a1, &a.d) * limit;
+    let rise = slope * limit;
     let low = start.min(start + rise);
     // The floats' own error grows with the terms, which may nearly cancel.
     let err = 1e-12 * (start.abs() + rise.abs());
@@ -429,12 +428,12 @@ mod tests {
     fn a_line_is_surely_above_only_with_room_to_spare() {
         // (10 − t)/2 over [0, 4] stays at 3 or more.
         let a = Frac::new(big(10), big(2));
-        assert!(surely_above(&a, &big(-1), 4.0, 2.9));
-        assert!(!surely_above(&a, &big(-1), 4.0, 3.0));
-        assert!(!surely_above(&a, &big(-1), 6.0, 2.9));
+        assert!(surely_above(&a, -0.5, 4.0, 2.9));
+        assert!(!surely_above(&a, -0.5, 4.0, 3.0));
+        assert!(!surely_above(&a, -0.5, 6.0, 2.9));
         // A rising line is lowest at the start.
-        assert!(surely_above(&a, &big(1), 4.0, 4.9));
-        assert!(!surely_above(&a, &big(1), 4.0, 5.0));
+        assert!(surely_above(&a, 0.5, 4.0, 4.9));
+        assert!(!surely_above(&a, 0.5, 4.0, 5.0));
     }
 
     #[test]

@@ -623,8 +623,9 @@ pub(crate) fn run(setup: &Setup, sp: &SatProfile, b: &Q, track: Option<&Track>) 
                 .filter_map(|&ci| {
                     let bd = known.bound.get(ci)?;
                     let b1 = known.bound1.get(ci).unwrap_or(&zero);
+                    let slope = known.slope_f.get(ci).copied().unwrap_or(f64::NAN);
                     if let (Some(limit), Some(top)) = (limit, top)
-                        && horizon::surely_above(bd, b1, limit, top)
+                        && horizon::surely_above(bd, slope, limit, top)
                     {
                         return None;
                     }
@@ -727,6 +728,8 @@ struct Known {
     /// When tracking, the slope of that bound in t (over the bound's denominator); the first
     /// bounds do not move. Empty otherwise.
     bound1: Vec<BigInt>,
+    /// `bound1` over the bound's denominator as a float, for the quick test of every round.
+    slope_f: Vec<f64>,
     /// The round in which the bound was computed (`usize::MAX`: never, the setup's bound).
     round: Vec<usize>,
     /// The evaluation behind the bound, kept for the candidate's purchase.
@@ -743,6 +746,7 @@ impl Known {
             } else {
                 Vec::new()
             },
+            slope_f: if tracking { vec![0.0; n] } else { Vec::new() },
             round: vec![usize::MAX; n],
             evals: (0..n).map(|_| None).collect(),
         }
@@ -754,6 +758,9 @@ impl Known {
         }
         if let Some(b1) = self.bound1.get_mut(ci) {
             *b1 = ev.rho1.clone();
+        }
+        if let Some(f) = self.slope_f.get_mut(ci) {
+            *f = ratio_to_f64(&ev.rho1, &ev.rho.d);
         }
         if let Some(r) = self.round.get_mut(ci) {
             *r = round;
