@@ -269,16 +269,33 @@ impl SatProfile {
         self.utils.len()
     }
 
-    /// Per project and utility id, the voters (with multiplicity) whose ballots give the project
-    /// that utility: `weights[p * n_utils() + u]`. `None` when that table would be large (many
-    /// distinct utilities, as a crafted file of point votes could have).
-    pub fn utility_weights(&self, n_projects: usize) -> Option<Vec<u64>> {
+    /// Per project, Σ multiplicity · utility over the groups, counting only positive utilities
+    /// when `positive_only`.
+    ///
+    /// The voters behind each (project, utility) are counted first, so that each total is a few
+    /// products rather than one rational addition per vote; a file with so many distinct
+    /// utilities that this table would be large (a crafted file of point votes) is summed vote by
+    /// vote instead.
+    pub fn utility_totals(&self, n_projects: usize, positive_only: bool) -> Vec<Q> {
         const MAX_CELLS: usize = 1 << 20;
+        let counts = |u: &Q| !positive_only || u.is_positive();
+        let mut total = vec![Q::ZERO; n_projects];
         let nu = self.n_utils();
-        if nu.checked_mul(n_projects)? > MAX_CELLS {
-            return None;
-        }
-        let mut w = vec![0u64; nu * n_projects];
+        let Some(cells) = nu.checked_mul(n_projects).filter(|&c| c <= MAX_CELLS) else {
+            for g in 0..self.n_groups() {
+                let m = self.mult.get(g).copied().unwrap_or(0);
+                for &(p, u) in self.items(g) {
+                    let u = self.util(u);
+                    if counts(u)
+                        && let Some(t) = total.get_mut(p as usize)
+                    {
+                        *t = t.add(&u.mul_int(m));
+                    }
+                }
+            }
+            return total;
+        };
+        let mut w = vec![0u64; cells];
         for g in 0..self.n_groups() {
             let m = self.mult.get(g).copied().unwrap_or(0);
             for &(p, u) in self.items(g) {
@@ -287,7 +304,16 @@ impl SatProfile {
                 }
             }
         }
-        Some(w)
+        for (p, t) in total.iter_mut().enumerate() {
+            for u in 0..nu {
+                let m = w.get(p * nu + u).copied().unwrap_or(0);
+                let util = self.util(u as u32);
+                if m > 0 && counts(util) {
+                    *t = t.add(&util.mul_int(m));
+                }
+            }
+        }
+        total
     }
 
     /// The utility with this id.
@@ -359,7 +385,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn utility_weights_count_the_voters_behind_each_project_and_utility() {
+    fn utility_totals_add_each_projects_utility_over_its_voters() {
         let text = "META\nkey;value\nnum_projects;3\nnum_votes;4\nbudget;10\nvote_type;approval\n\
                     PROJECTS\nproject_id;cost\na;4\nb;4\nc;6\n\
                     VOTES\nvoter_id;vote\n1;a,c\n2;a,c\n3;b\n4;a\n";
@@ -367,29 +393,18 @@ mod tests {
             panic!("the test election does not parse");
         };
         let sp = SatProfile::build(&e, Sat::Cost);
-        let n = e.instance.projects.len();
-        let Some(w) = sp.utility_weights(n) else {
-            panic!("a small table is built");
-        };
-        let nu = sp.n_utils();
-        // Per project: the voters and their utility (its cost), wherever the ids landed.
-        let per_project: Vec<Vec<(String, u64)>> = (0..n)
-            .map(|p| {
-                (0..nu)
-                    .filter_map(|u| {
-                        let m = w.get(p * nu + u).copied().unwrap_or(0);
-                        (m > 0).then(|| (sp.util(u as u32).to_string(), m))
-                    })
-                    .collect()
-            })
+        let totals: Vec<String> = sp
+            .utility_totals(3, true)
+            .iter()
+            .map(|q| q.to_string())
             .collect();
-        assert_eq!(
-            per_project,
-            vec![
-                vec![("4".to_string(), 3)],
-                vec![("4".to_string(), 1)],
-                vec![("6".to_string(), 2)],
-            ]
-        );
+        assert_eq!(totals, ["12", "4", "12"]);
+        let card = SatProfile::build(&e, Sat::Card);
+        let totals: Vec<String> = card
+            .utility_totals(3, false)
+            .iter()
+            .map(|q| q.to_string())
+            .collect();
+        assert_eq!(totals, ["3", "1", "2"]);
     }
 }

@@ -314,33 +314,12 @@ impl<'a> Ctx<'a> {
     /// positive utility.
     pub fn totals(&self) -> (Vec<Q>, Vec<u64>) {
         let n = self.n_projects();
-        let mut total = vec![Q::ZERO; n];
+        let total = self.sp.utility_totals(n, false);
         let mut support = vec![0u64; n];
-        // A few products per project rather than a rational addition per vote.
-        if let Some(w) = self.sp.utility_weights(n) {
-            let nu = self.sp.n_utils();
-            for (p, (t, s)) in total.iter_mut().zip(support.iter_mut()).enumerate() {
-                for u in 0..nu {
-                    let m = w.get(p * nu + u).copied().unwrap_or(0);
-                    if m == 0 {
-                        continue;
-                    }
-                    let util = self.sp.util(u as u32);
-                    *t = t.add(&util.mul_int(m));
-                    if util.is_positive() {
-                        *s += m;
-                    }
-                }
-            }
-            return (total, support);
-        }
         for g in 0..self.sp.n_groups() {
             let m = self.sp.mult.get(g).copied().unwrap_or(0);
             for &(p, u) in self.sp.items(g) {
                 let u = self.sp.util(u);
-                if let Some(t) = total.get_mut(p as usize) {
-                    *t = t.add(&u.mul_int(m));
-                }
                 if u.is_positive()
                     && let Some(s) = support.get_mut(p as usize)
                 {

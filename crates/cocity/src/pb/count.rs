@@ -28,7 +28,7 @@ pub(crate) fn run(args: CountArgs) -> Result<(), Failure> {
         completion,
     };
     let outcome = count_with_progress(&election, &spec, &args.file, !args.no_progress)?;
-    let votes = ballots_per_project(&election);
+    let votes = analysis::ballots_per_project(&election);
     let summary = Summary::new(&election, &outcome)?;
 
     if let Some(svg_path) = &args.svg {
@@ -59,11 +59,6 @@ pub(crate) fn count_with_progress(
     let outcome = rules::count(election, spec, &mut |p| bar.update(p));
     bar.finish();
     outcome.map_err(|e| Failure::Usage(format!("{}: {e}", path.display())))
-}
-
-/// Ballots naming each project.
-pub(crate) fn ballots_per_project(election: &Election) -> Vec<usize> {
-    analysis::ballots_per_project(election)
 }
 
 struct Summary {

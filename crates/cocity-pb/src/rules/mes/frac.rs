@@ -8,6 +8,14 @@ use num_traits::Zero;
 use crate::model::Money;
 use crate::numeric::{Q, ratio_to_f64};
 
+/// How far apart, relative to their size, two float approximations must be for their order to
+/// be trusted without exact arithmetic. Every float test in a run uses it: the floats' own error
+/// (a few ulps per operation, `ROUNDING` per term) is many orders of magnitude smaller.
+pub(crate) const MARGIN: f64 = 1e-9;
+
+/// A bound of the rounding error of a float product or sum, relative to its terms' size.
+pub(crate) const ROUNDING: f64 = 1e-12;
+
 /// An unreduced positive fraction, compared by cross-multiplication (no gcd on the hot path).
 ///
 /// `approx` is n/d to within a few ulps; comparisons trust it only when the two values are
@@ -32,7 +40,7 @@ impl Frac {
 
     pub(crate) fn cmp(&self, o: &Frac) -> Ordering {
         let (a, b) = (self.approx, o.approx);
-        if a.is_normal() && b.is_normal() && (a - b).abs() > 1e-9 * a.abs().max(b.abs()) {
+        if a.is_normal() && b.is_normal() && (a - b).abs() > MARGIN * a.abs().max(b.abs()) {
             return a.partial_cmp(&b).unwrap_or(Ordering::Equal);
         }
         // Equal bounds are common (1/supporters at the start): no products for those.

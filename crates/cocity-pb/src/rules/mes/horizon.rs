@@ -48,7 +48,7 @@ use std::cmp::Ordering;
 use num_bigint::BigInt;
 use num_traits::{Signed, Zero};
 
-use super::frac::Frac;
+use super::frac::{Frac, MARGIN, ROUNDING};
 
 /// One line of a piecewise-linear function of t: (w.n + w1·t) / w.d on [from, to).
 pub(crate) struct Piece {
@@ -246,14 +246,15 @@ pub(crate) fn crossing(a0: &BigInt, a1: &BigInt, b0: &BigInt, b1: &BigInt) -> Op
 /// −∞ or +∞.
 pub(crate) fn crossing_span(a: &[f64; 3], line: &[f64; 4]) -> (f64, f64) {
     // Generous against the few roundings of each product: bounds never exclude the exact t.
-    const ERR: f64 = 1e-12;
-    const SLACK: f64 = 1e-9;
     let [val, lsl, w] = *a;
     let [n0, n1, s, from] = *line;
     let (p, q) = (n0 * w, val * s);
     let (r, m) = (lsl * s, n1 * w);
     let (num, den) = (p - q, r - m);
-    let (en, ed) = (ERR * (p.abs() + q.abs()), ERR * (r.abs() + m.abs()));
+    let (en, ed) = (
+        ROUNDING * (p.abs() + q.abs()),
+        ROUNDING * (r.abs() + m.abs()),
+    );
     if ![num, den, en, ed, from].iter().all(|x| x.is_finite()) {
         return (f64::NEG_INFINITY, f64::INFINITY);
     }
@@ -269,19 +270,18 @@ pub(crate) fn crossing_span(a: &[f64; 3], line: &[f64; 4]) -> (f64, f64) {
     } else {
         (from, f64::INFINITY)
     };
-    (lo * (1.0 - SLACK) - SLACK, hi * (1.0 + SLACK) + SLACK)
+    (lo * (1.0 - MARGIN) - MARGIN, hi * (1.0 + MARGIN) + MARGIN)
 }
 
 /// Whether the line (a.n + a1·t) / a.d surely stays above `top` for t in [0, limit], by floats
 /// with a wide margin (`false` when unsure); `slope` is a1 / a.d as a float. A path whose first
 /// value is `top` never rises, so such a line cannot meet it before `limit`.
 pub(crate) fn surely_above(a: &Frac, slope: f64, limit: f64, top: f64) -> bool {
-    const MARGIN: f64 = 1e-9;
     let start = a.to_f64();
     let rise = slope * limit;
     let low = start.min(start + rise);
     // The floats' own error grows with the terms, which may nearly cancel.
-    let err = 1e-12 * (start.abs() + rise.abs());
+    let err = ROUNDING * (start.abs() + rise.abs());
     low.is_finite() && top.is_finite() && low > top * (1.0 + MARGIN) + err + f64::MIN_POSITIVE
 }
 

@@ -66,35 +66,14 @@ impl Setup {
     pub fn build(ctx: &Ctx<'_>) -> Setup {
         let sp = &ctx.sp;
         let n = ctx.n_projects();
-        let mut total = vec![Q::ZERO; n];
+        let total = sp.utility_totals(n, true);
         let mut count = vec![0u32; n];
-        let weights = sp.utility_weights(n);
         for g in 0..sp.n_groups() {
-            let m = sp.mult.get(g).copied().unwrap_or(0);
             for &(p, u) in sp.items(g) {
-                let u = sp.util(u);
-                if u.is_positive()
-                    && let (Some(t), Some(c)) =
-                        (total.get_mut(p as usize), count.get_mut(p as usize))
+                if sp.util(u).is_positive()
+                    && let Some(c) = count.get_mut(p as usize)
                 {
-                    if weights.is_none() {
-                        *t = t.add(&u.mul_int(m));
-                    }
                     *c += 1;
-                }
-            }
-        }
-        // The totals from the voters per (project, utility): a few products per project
-        // rather than a rational addition per vote.
-        if let Some(w) = &weights {
-            let nu = sp.n_utils();
-            for (p, t) in total.iter_mut().enumerate() {
-                for u in 0..nu {
-                    let util = sp.util(u as u32);
-                    let m = w.get(p * nu + u).copied().unwrap_or(0);
-                    if m > 0 && util.is_positive() {
-                        *t = t.add(&util.mul_int(m));
-                    }
                 }
             }
         }
@@ -508,12 +487,12 @@ fn zero() -> &'static BigInt {
 
 /// The weight of one voter of a bucket in the water-filling: 1 when every supporter has the same
 /// utility (each rich supporter then pays need / count), else its scaled utility.
-fn weight<'a>(scaled: &'a [BigInt], uniform: bool, b: &Bucket) -> &'a BigInt {
+fn weight(scaled: &[BigInt], uniform: bool, util: u32) -> &BigInt {
     static ONE: std::sync::OnceLock<BigInt> = std::sync::OnceLock::new();
     if uniform {
         ONE.get_or_init(BigInt::one)
     } else {
-        scaled.get(b.util as usize).unwrap_or_else(|| zero())
+        scaled.get(util as usize).unwrap_or_else(|| zero())
     }
 }
 
@@ -696,15 +675,11 @@ pub(crate) fn run(setup: &Setup, sp: &SatProfile, b: &Q, track: Option<&Track>) 
             if !h.active() {
                 break;
             }
-            gather(setup, &st, g.ci, &mut scratch);
-            match water_fill(setup, &st, g.ci, &scratch.buckets) {
-                Err(held) => {
-                    if let Some(cost) = st.cost.get(g.ci) {
-                        h.keep(&held, &slope_sum(&st, &scratch.buckets), cost, zero());
-                    }
-                }
+            match Ghost::now(setup, &st, g.ci, &mut scratch) {
+                Ok(Some(now)) => h.at(now.afford),
+                Ok(None) => {}
                 // Money only falls within a run, so this cannot happen; stay safe if it did.
-                Ok(_) => h.at(Frac::new(BigInt::zero(), BigInt::one())),
+                Err(()) => h.at(Frac::new(BigInt::zero(), BigInt::one())),
             }
         }
     }
@@ -822,6 +797,21 @@ impl Ghost {
         })
     }
 
+    /// Candidate `ci` as its supporters' money stands in `st`, leaving them in `scratch.buckets`;
+    /// `Ok(None)` if that money's bound never reaches its cost, `Err` if it is affordable now.
+    fn now(
+        setup: &Setup,
+        st: &State,
+        ci: usize,
+        scratch: &mut Scratch,
+    ) -> Result<Option<Ghost>, ()> {
+        gather(setup, st, ci, scratch);
+        match water_fill(setup, st, ci, &scratch.buckets) {
+            Ok(_) => Err(()),
+            Err(held) => Ok(Ghost::new(st, ci, &held, &slope_sum(st, &scratch.buckets))),
+        }
+    }
+
     /// Where this candidate could undercut the pick of round `round`, whose ρ is bounded by
     /// `path`, given that the horizon is `limit` already.
     fn limit(
@@ -865,14 +855,11 @@ impl Ghost {
                 }
             }
             // No bounds yet, or bounds of an earlier round that would limit: take them now.
-            gather(setup, st, self.ci, scratch);
-            let Err(held) = water_fill(setup, st, self.ci, &scratch.buckets) else {
+            let fresh = match Ghost::now(setup, st, self.ci, scratch) {
+                Ok(Some(fresh)) => fresh,
+                Ok(None) => return Threat::Gone,
                 // Money only falls within a run: it cannot be affordable again.
-                return Threat::At(Frac::new(BigInt::zero(), BigInt::one()));
-            };
-            let Some(fresh) = Ghost::new(st, self.ci, &held, &slope_sum(st, &scratch.buckets))
-            else {
-                return Threat::Gone;
+                Err(()) => return Threat::At(Frac::new(BigInt::zero(), BigInt::one())),
             };
             self.afford = fresh.afford;
             self.last = None;
@@ -901,14 +888,7 @@ impl Tops {
     fn reaches(&self, setup: &Setup, ci: usize, x: &Frac) -> Option<Frac> {
         let (num, d) = rho_frac(setup, &self.unit, ci, &BigInt::one())?;
         let scaled = setup.scaled.get(ci).map(Vec::as_slice).unwrap_or(&[]);
-        let one = BigInt::one();
-        let weight = |u: u32| {
-            if scaled.len() <= 1 {
-                &one
-            } else {
-                scaled.get(u as usize).unwrap_or_else(|| zero())
-            }
-        };
+        let uniform = scaled.len() <= 1;
         // λ = x.n·d / (x.d·num); each term is scaled by λd = x.d·num.
         let (ln, ld) = (&x.n * &d, &x.d * &num);
         let terms: Vec<horizon::Term> = self
@@ -917,7 +897,7 @@ impl Tops {
             .map(|(v, sl, u, c)| horizon::Term {
                 now: &ld * v,
                 rise: &ld * sl,
-                cap: &ln * weight(*u),
+                cap: &ln * weight(scaled, uniform, *u),
                 count: *c,
             })
             .collect();
@@ -959,7 +939,6 @@ fn keep_unaffordable(
 /// stays short of it for t below `limit`, by a float test with a wide margin (`false` when
 /// unsure).
 fn surely_unaffordable_before(st: &State, gap: BigInt, buckets: &[Bucket], limit: f64) -> bool {
-    const MARGIN: f64 = 1e-9;
     let (mut rise, mut size) = (0.0f64, 0.0f64);
     for b in buckets {
         let x = st
@@ -972,11 +951,12 @@ fn surely_unaffordable_before(st: &State, gap: BigInt, buckets: &[Bucket], limit
         size += x.abs();
     }
     let gap = ratio_to_f64(&gap, &st.unit);
-    let rise_hi = rise + MARGIN * size;
+    let rise_hi = rise + frac::MARGIN * size;
     if !(gap.is_finite() && rise_hi.is_finite() && limit.is_finite()) || gap <= 0.0 {
         return false;
     }
-    rise_hi <= 0.0 || gap * (1.0 - MARGIN) >= rise_hi * limit * (1.0 + MARGIN)
+    let m = frac::MARGIN;
+    rise_hi <= 0.0 || gap * (1.0 - m) >= rise_hi * limit * (1.0 + m)
 }
 
 /// Collects the supporters of `ci` with money left into `s.buckets`, sorted by money / utility
@@ -1073,7 +1053,7 @@ fn water_fill(setup: &Setup, st: &State, ci: usize, buckets: &[Bucket]) -> Resul
         return Err(BigInt::zero());
     };
     let uniform = scaled.len() <= 1;
-    let u = |b: &Bucket| weight(scaled, uniform, b);
+    let u = |b: &Bucket| weight(scaled, uniform, b.util);
     let mut paid;
     let mut stop = None;
     let mut s;
@@ -1091,7 +1071,7 @@ fn water_fill(setup: &Setup, st: &State, ci: usize, buckets: &[Bucket]) -> Resul
             let val_f = st.approx.get(b.cls as usize).copied().unwrap_or(f64::NAN);
             let level_f = val_f * rem as f64;
             let gap = need_f - level_f;
-            let stops = if gap.abs() > 1e-9 * (cost_f + level_f.abs()) {
+            let stops = if gap.abs() > frac::MARGIN * (cost_f + level_f.abs()) {
                 gap < 0.0
             } else {
                 // Also the path of NaN and ∞: exact.
@@ -1169,7 +1149,7 @@ fn upper_path(setup: &Setup, st: &State, ci: usize, ev: &Eval, buckets: &[Bucket
     const MAX_PIECES: usize = 8;
     let scaled = setup.scaled.get(ci).map(Vec::as_slice).unwrap_or(&[]);
     let uniform = scaled.len() <= 1;
-    let u = |b: &Bucket| weight(scaled, uniform, b);
+    let u = |b: &Bucket| weight(scaled, uniform, b.util);
     let capped = buckets.get(..ev.capped).unwrap_or(&[]);
     let mut need0 = ev.need.clone();
     let mut need1 = -counted_sum(capped, |c| st.lslope(c));
