@@ -2,7 +2,7 @@
 //! keep, and how the kept run is explained.
 
 use super::greedy;
-use super::mes::{self, Run, Setup, Track};
+use super::mes::{self, Prefix, Run, Setup, Track};
 use super::{Completion, Ctx, Partial, Progress};
 use crate::explain::Explanation;
 use crate::numeric::Q;
@@ -212,12 +212,15 @@ fn add1(
     let mut prev: Option<Run> = None;
     // How far each run's bounds are made to hold; see `next_reach`.
     let mut reach: Option<Q> = None;
+    // The picks the last run proved for this share.
+    let mut prefix: Option<Prefix> = None;
     loop {
         let next_anyway = grid.next(&b, None);
         let track = match stepping {
             Stepping::Skip => Some(Track {
                 enough: next_anyway.sub(&b),
                 reach: reach.clone(),
+                prefix: prefix.take(),
             }),
             Stepping::EveryShare => None,
         };
@@ -252,6 +255,7 @@ fn add1(
             (Stepping::Skip, Some(t)) => grid.next(&b, Some(t)),
             _ => next_anyway,
         };
+        prefix = run.prefix_at(&b, reach.as_ref());
         prev = Some(run);
     }
 }

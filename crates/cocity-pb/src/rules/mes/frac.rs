@@ -50,6 +50,13 @@ impl Frac {
         (&self.n * &o.d).cmp(&(&o.n * &self.d))
     }
 
+    /// Whether the floats alone show `self` > `o`, so that any value whose float is at least
+    /// `self`'s is above `o` too.
+    pub(crate) fn surely_above(&self, o: &Frac) -> bool {
+        let (a, b) = (self.approx, o.approx);
+        a.is_normal() && b.is_normal() && a - b > MARGIN * a.abs().max(b.abs())
+    }
+
     /// n/d to within a few ulps (∞ or NaN when out of range).
     pub(crate) fn to_f64(&self) -> f64 {
         self.approx

@@ -244,6 +244,10 @@ pub(crate) struct Run {
     /// When the run was asked to track it: every share in [b, b + t) gives the same picks.
     /// `None` when not tracked, or when no share above b changes anything.
     pub stable_for: Option<Q>,
+    /// While tracking: after round r, every share in [b, b + H) gives the same first r + 1
+    /// picks, for H the r-th entry (`None`: no limit found). Not increasing; it ends where the
+    /// run stopped tracking.
+    round_limits: Vec<Option<Frac>>,
 }
 
 impl Run {
@@ -258,7 +262,48 @@ impl Run {
             class_val: vec![BigInt::zero(), b.numer().clone()],
             unit: b.denom().clone(),
             stable_for: None,
+            round_limits: Vec::new(),
         }
+    }
+
+    /// The picks that a run at the larger share `next` (whose bounds will hold over `reach`) is
+    /// sure to begin with: those of the rounds whose limit lies beyond `next`, with how far
+    /// above `next` they stay sure.
+    ///
+    /// The next run's horizon can then go no further than that limit. Rounds are taken only
+    /// while their limit is beyond `next` plus twice what this run proved (at most the reach):
+    /// about what the next run can hope to prove, so the prefix saves work without costing runs.
+    pub fn prefix_at(&self, next: &Q, reach: Option<&Q>) -> Option<Prefix> {
+        let gap = next.sub(&self.b);
+        let d = Frac::from_q(&gap);
+        let margin = match (&self.stable_for, reach) {
+            (Some(t), Some(r)) => Some(t.add(t).min(r.clone())),
+            (Some(t), None) => Some(t.add(t)),
+            (None, r) => r.cloned(),
+        };
+        // `None`: only rounds with no limit at all.
+        let need = margin.map(|m| Frac::from_q(&gap.add(&m)));
+        let k = self
+            .round_limits
+            .iter()
+            .take_while(|h| match (h, &need) {
+                (None, _) => true,
+                (Some(_), None) => false,
+                (Some(h), Some(need)) => h.cmp(need) == Ordering::Greater,
+            })
+            .count();
+        if k == 0 {
+            return None;
+        }
+        let limit = self
+            .round_limits
+            .get(k - 1)
+            .and_then(Option::as_ref)
+            .map(|h| Frac::new(&h.n * &d.d - &d.n * &h.d, &h.d * &d.d));
+        Some(Prefix {
+            cis: self.picks.iter().take(k).map(|p| p.ci).collect(),
+            limit,
+        })
     }
 
     /// The money the supporters of candidate `ci` held at the end of the run.
@@ -278,15 +323,29 @@ impl Run {
 /// common denominator `unit`. Payments only ever subtract, so a common denominator that is
 /// refined (multiplied) when a price needs it keeps every amount exact without a gcd per
 /// operation; amounts are deduplicated so that equal budgets share one class.
+///
+/// Refining is lazy: a class amount (and a cost) is in units of the unit of its *epoch*, the
+/// number of refinements it has seen, and is brought up to date only when a candidate that
+/// reads it is examined ([`State::catch_up`]). Most classes and costs are not read in most
+/// rounds, and one product per class replaces a multiplication per refinement.
 struct State {
     unit: BigInt,
+    /// The factor of each refinement so far: the unit of epoch e is the first unit times
+    /// factors[..e].
+    factors: Vec<BigInt>,
+    /// For each epoch e whose product is known, factors[e..] multiplied (reset by `refine`).
+    pending: Vec<Option<BigInt>>,
+    /// The epoch of each class's `val`, `slope` and `lslope`.
+    epoch: Vec<u32>,
+    /// The epoch of each candidate's `cost`.
+    cost_epoch: Vec<u32>,
     val: Vec<BigInt>,
     /// Each class's amount as a float (val / unit), for sorting.
     approx: Vec<f64>,
     /// Groups in each class; a class with none is dead and never rescaled again.
     refs: Vec<u64>,
     group_class: Vec<u32>,
-    /// Candidate costs in units of 1/`unit`.
+    /// Candidate costs in units of 1/`unit` (of their epoch).
     cost: Vec<BigInt>,
     /// When tracking a horizon, each class's amount at share b + t, for t in [0, reach], lies
     /// between val + lslope·t and val + slope·t (in units of 1/`unit`); both empty otherwise.
@@ -303,6 +362,10 @@ impl State {
         let unit = b.denom().lcm(&setup.cost_denoms);
         let start = b.numer() * (&unit / b.denom());
         let mut st = State {
+            factors: Vec::new(),
+            pending: Vec::new(),
+            epoch: vec![0],
+            cost_epoch: vec![0; setup.n_cands()],
             // unit is a multiple of every cost's denominator: no gcd needed.
             cost: setup
                 .cost_big
@@ -357,6 +420,7 @@ impl State {
         let id = self.val.len() as u32;
         self.approx.push(ratio_to_f64(&v, &self.unit));
         self.val.push(v);
+        self.epoch.push(self.factors.len() as u32);
         self.refs.push(0);
         if !self.slope.is_empty() {
             self.slope_approx.push(ratio_to_f64(&slope, &self.unit));
@@ -405,34 +469,100 @@ impl State {
         self.val.get(c as usize).unwrap_or_else(|| zero())
     }
 
-    /// Multiplies the unit by `f`, rescaling every live amount and cost.
+    /// Multiplies the unit by `f`; amounts follow when read (see [`State::catch_up`]).
     fn refine(&mut self, f: &BigInt) {
         if f.is_one() {
             return;
         }
         // The factor is a count of voters, or a divisor of one, nearly always: a machine word.
-        let small = f.to_u64();
-        let mul = |v: &mut BigInt| match small {
-            Some(m) => *v *= m,
-            None => *v *= f,
+        match f.to_u64() {
+            Some(m) => self.unit *= m,
+            None => self.unit *= f,
+        }
+        self.factors.push(f.clone());
+        self.pending.clear();
+    }
+
+    /// The product of the refinements since epoch `e`, or `None` if there were none.
+    fn since(&mut self, e: u32) -> Option<&BigInt> {
+        let now = self.factors.len();
+        let e = e as usize;
+        if e >= now {
+            return None;
+        }
+        if self.pending.len() < now {
+            self.pending.resize(now, None);
+        }
+        // Built from the newest factor down, so that every epoch on the way is kept too: the
+        // known products are those of the latest epochs.
+        let mut k = now;
+        while k > e && self.pending.get(k - 1).is_some_and(Option::is_some) {
+            k -= 1;
+        }
+        while k > e {
+            let f = self.factors.get(k - 1)?;
+            let p = match self.pending.get(k).and_then(Option::as_ref) {
+                Some(up) => f * up,
+                None => f.clone(),
+            };
+            if let Some(slot) = self.pending.get_mut(k - 1) {
+                *slot = Some(p);
+            }
+            k -= 1;
+        }
+        self.pending.get(e).and_then(Option::as_ref)
+    }
+
+    /// Brings class `c`'s amounts to the current unit.
+    fn catch_up(&mut self, c: u32) {
+        let ci = c as usize;
+        let Some(&e) = self.epoch.get(ci) else {
+            return;
         };
-        mul(&mut self.unit);
-        for (v, r) in self.val.iter_mut().zip(&self.refs) {
-            if *r > 0 {
-                mul(v);
+        let now = self.factors.len() as u32;
+        if e == now || c == 0 {
+            return;
+        }
+        let Some(m) = self.since(e).cloned() else {
+            return;
+        };
+        for v in [&mut self.val, &mut self.slope, &mut self.lslope] {
+            if let Some(v) = v.get_mut(ci) {
+                *v *= &m;
             }
         }
-        for (v, r) in self
-            .slope
-            .iter_mut()
-            .chain(self.lslope.iter_mut())
-            .zip(self.refs.iter().cycle())
-        {
-            if *r > 0 {
-                mul(v);
+        if let Some(slot) = self.epoch.get_mut(ci) {
+            *slot = now;
+        }
+    }
+
+    /// Brings candidate `ci`'s cost to the current unit.
+    fn catch_up_cost(&mut self, ci: usize) {
+        let Some(&e) = self.cost_epoch.get(ci) else {
+            return;
+        };
+        let now = self.factors.len() as u32;
+        if e == now {
+            return;
+        }
+        let Some(m) = self.since(e).cloned() else {
+            return;
+        };
+        if let Some(v) = self.cost.get_mut(ci) {
+            *v *= m;
+        }
+        if let Some(slot) = self.cost_epoch.get_mut(ci) {
+            *slot = now;
+        }
+    }
+
+    /// Brings every class that some group holds to the current unit (at the end of a run).
+    fn settle(&mut self) {
+        for c in 0..self.val.len() {
+            if self.refs.get(c).is_some_and(|&r| r > 0) {
+                self.catch_up(c as u32);
             }
         }
-        self.cost.iter_mut().for_each(mul);
     }
 
     fn move_group(&mut self, g: usize, to: u32) {
@@ -504,6 +634,14 @@ struct Scratch {
     buckets: Vec<Bucket>,
 }
 
+/// The first picks of a run, proved by a run at a smaller share (see [`Run::prefix_at`]): the
+/// run buys them without comparing candidates, evaluating only each pick for its price.
+pub(crate) struct Prefix {
+    cis: Vec<usize>,
+    /// Every share in [b, b + limit) begins with these picks (`None`: no limit found).
+    limit: Option<Frac>,
+}
+
 /// What a run is asked to prove about larger shares.
 pub(crate) struct Track {
     /// A horizon at or below this is no use: the run reports it without looking further.
@@ -511,6 +649,8 @@ pub(crate) struct Track {
     /// How far to look: the bounds are only made to hold up to b + reach, which makes them
     /// tighter; the horizon reported is then at most `reach`. `None` looks arbitrarily far.
     pub reach: Option<Q>,
+    /// Picks known before the run starts.
+    pub prefix: Option<Prefix>,
 }
 
 /// One run with per-voter share `b`. With `track`, the run also finds how far the share can
@@ -536,12 +676,54 @@ pub(crate) fn run(setup: &Setup, sp: &SatProfile, b: &Q, track: Option<&Track>) 
     };
     let mut picks = Vec::new();
     let mut spent = Q::ZERO;
+    let mut round_limits = Vec::new();
+    if let Some(prefix) = track.and_then(|t| t.prefix.as_ref()) {
+        if let (Some(h), Some(limit)) = (horizon.as_mut(), &prefix.limit) {
+            // The prefix's own proof covers its rounds, as far as this limit.
+            h.at(limit.clone());
+        }
+        for &ci in &prefix.cis {
+            if horizon.as_ref().is_some_and(|h| !h.active()) {
+                st.stop_tracking();
+            }
+            gather(setup, &mut st, ci, &mut scratch);
+            let Ok(ev) = water_fill(setup, &st, ci, &scratch.buckets) else {
+                // The proof says it is bought: never reached. Count again from nothing if it is.
+                let cold = track.map(|t| Track {
+                    enough: t.enough.clone(),
+                    reach: t.reach.clone(),
+                    prefix: None,
+                });
+                return run(setup, sp, b, cold.as_ref());
+            };
+            let p = pay(setup, &mut st, ci, &ev);
+            spent = spent.add(setup.cand_cost(ci));
+            picks.push(p);
+            live.retain(|&c| c != ci);
+            if let Some(h) = horizon.as_ref().filter(|h| h.active()) {
+                round_limits.push(h.limit().cloned());
+            }
+        }
+        if horizon.as_ref().is_some_and(|h| !h.active()) {
+            st.stop_tracking();
+        }
+    }
     loop {
-        // Nearly sorted after the first round: only re-evaluated bounds moved.
-        live.sort_by(|&a, &c| match (known.bound.get(a), known.bound.get(c)) {
-            (Some(x), Some(y)) => x.cmp(y),
-            _ => Ordering::Equal,
-        });
+        // Sorted by the bounds' floats: nearly equal bounds may be out of order, so the scan
+        // below stops only at a bound surely above the best ρ, and steps over the others that
+        // are above it. Exactly when some float is out of range.
+        let by_float = live
+            .iter()
+            .all(|&ci| known.bound.get(ci).is_some_and(|b| b.to_f64().is_normal()));
+        if by_float {
+            let key = |ci: usize| known.bound.get(ci).map_or(f64::NAN, Frac::to_f64);
+            live.sort_by(|&a, &c| key(a).total_cmp(&key(c)));
+        } else {
+            live.sort_by(|&a, &c| match (known.bound.get(a), known.bound.get(c)) {
+                (Some(x), Some(y)) => x.cmp(y),
+                _ => Ordering::Equal,
+            });
+        }
         let mut best: Option<Frac> = None;
         let mut tied: Vec<usize> = Vec::new();
         let mut dead: Vec<usize> = Vec::new();
@@ -550,10 +732,13 @@ pub(crate) fn run(setup: &Setup, sp: &SatProfile, b: &Q, track: Option<&Track>) 
                 // An unaffordable project met here would be dropped by pabutools first; leaving
                 // it for later changes nothing, as it can never become affordable again.
                 if bd.cmp(best) == Ordering::Greater {
-                    break;
+                    if !by_float || bd.surely_above(best) {
+                        break;
+                    }
+                    continue;
                 }
             }
-            gather(setup, &st, ci, &mut scratch);
+            gather(setup, &mut st, ci, &mut scratch);
             let ev = match water_fill(setup, &st, ci, &scratch.buckets) {
                 Ok(ev) => ev,
                 Err(held) => {
@@ -590,7 +775,7 @@ pub(crate) fn run(setup: &Setup, sp: &SatProfile, b: &Q, track: Option<&Track>) 
             // its ρ, from this round or an earlier one (money only falls within a run, so an
             // earlier ρ is at most the current one); the pick's ρ is bounded above (see
             // `upper_path`).
-            gather(setup, &st, pick, &mut scratch);
+            gather(setup, &mut st, pick, &mut scratch);
             let path = upper_path(setup, &st, pick, &ev, &scratch.buckets);
             let round = picks.len();
             let zero = BigInt::zero();
@@ -627,7 +812,7 @@ pub(crate) fn run(setup: &Setup, sp: &SatProfile, b: &Q, track: Option<&Track>) 
                     h.at(t);
                     continue;
                 }
-                gather(setup, &st, ci, &mut scratch);
+                gather(setup, &mut st, ci, &mut scratch);
                 match water_fill(setup, &st, ci, &scratch.buckets) {
                     Ok(fresh) => {
                         if let Some(f) = horizon::meeting(&fresh.rho, &fresh.rho1, &path) {
@@ -650,7 +835,7 @@ pub(crate) fn run(setup: &Setup, sp: &SatProfile, b: &Q, track: Option<&Track>) 
                 let Some(limit) = h.limit().filter(|_| h.active()).cloned() else {
                     break;
                 };
-                match g.limit((setup, &st, &mut scratch), round, &limit, &path) {
+                match g.limit((setup, &mut st, &mut scratch), round, &limit, &path) {
                     Threat::At(t) => h.at(t),
                     Threat::NotBefore => {}
                     Threat::Gone => gone.push(gi),
@@ -659,6 +844,7 @@ pub(crate) fn run(setup: &Setup, sp: &SatProfile, b: &Q, track: Option<&Track>) 
             for gi in gone.into_iter().rev() {
                 ghosts.swap_remove(gi);
             }
+            round_limits.push(h.limit().cloned());
             if !h.active() {
                 st.stop_tracking();
             }
@@ -675,7 +861,7 @@ pub(crate) fn run(setup: &Setup, sp: &SatProfile, b: &Q, track: Option<&Track>) 
             if !h.active() {
                 break;
             }
-            match Ghost::now(setup, &st, g.ci, &mut scratch) {
+            match Ghost::now(setup, &mut st, g.ci, &mut scratch) {
                 Ok(Some(now)) => h.at(now.afford),
                 Ok(None) => {}
                 // Money only falls within a run, so this cannot happen; stay safe if it did.
@@ -684,6 +870,7 @@ pub(crate) fn run(setup: &Setup, sp: &SatProfile, b: &Q, track: Option<&Track>) 
         }
     }
     let stable_for = horizon.and_then(|h| h.limit().map(Frac::to_q));
+    st.settle();
     Run {
         b: b.clone(),
         picks,
@@ -692,6 +879,7 @@ pub(crate) fn run(setup: &Setup, sp: &SatProfile, b: &Q, track: Option<&Track>) 
         class_val: st.val,
         unit: st.unit,
         stable_for,
+        round_limits,
     }
 }
 
@@ -801,7 +989,7 @@ impl Ghost {
     /// `Ok(None)` if that money's bound never reaches its cost, `Err` if it is affordable now.
     fn now(
         setup: &Setup,
-        st: &State,
+        st: &mut State,
         ci: usize,
         scratch: &mut Scratch,
     ) -> Result<Option<Ghost>, ()> {
@@ -816,7 +1004,7 @@ impl Ghost {
     /// `path`, given that the horizon is `limit` already.
     fn limit(
         &mut self,
-        run: (&Setup, &State, &mut Scratch),
+        run: (&Setup, &mut State, &mut Scratch),
         round: usize,
         limit: &Frac,
         path: &[Piece],
@@ -961,7 +1149,8 @@ fn surely_unaffordable_before(st: &State, gap: BigInt, buckets: &[Bucket], limit
 
 /// Collects the supporters of `ci` with money left into `s.buckets`, sorted by money / utility
 /// ascending.
-fn gather(setup: &Setup, st: &State, ci: usize, s: &mut Scratch) {
+fn gather(setup: &Setup, st: &mut State, ci: usize, s: &mut Scratch) {
+    st.catch_up_cost(ci);
     let supp = setup.supporters_of(ci);
     s.buckets.clear();
     let scaled = setup.scaled.get(ci).map(Vec::as_slice).unwrap_or(&[]);
@@ -993,6 +1182,9 @@ fn gather(setup: &Setup, st: &State, ci: usize, s: &mut Scratch) {
             }
         }
         s.touched.clear();
+        for b in &s.buckets {
+            st.catch_up(b.cls);
+        }
         // Sort by the float value of each amount (which refining the unit does not change),
         // then repair with exact comparisons: floats can only misorder nearly equal amounts,
         // so the insertion pass does few swaps.
@@ -1036,6 +1228,9 @@ fn gather(setup: &Setup, st: &State, ci: usize, s: &mut Scratch) {
                 count,
                 key: 0.0,
             });
+        }
+        for b in &s.buckets {
+            st.catch_up(b.cls);
         }
         let zero = BigInt::zero();
         let u = |k: u32| scaled.get(k as usize).unwrap_or(&zero);
@@ -1314,6 +1509,7 @@ fn pay(setup: &Setup, st: &mut State, ci: usize, ev: &Eval) -> Pick {
                     scaled.get(u as usize).unwrap_or(&one)
                 };
                 let cap = &cap_unit * util;
+                st.catch_up(cls);
                 let val = st.val(cls).clone();
                 // The bound of what is left after paying the lower bound of ρ·u: exact at t = 0,
                 // and over the reach the chord of a convex function (see `leftover_slope`).
