@@ -335,6 +335,9 @@ struct State {
     factors: Vec<BigInt>,
     /// For each epoch e whose product is known, factors[e..] multiplied (reset by `refine`).
     pending: Vec<Option<BigInt>>,
+    /// Scratch for `pay`: per class, 1 + its entry among the payment's transitions (0: none).
+    /// All zero between payments.
+    trans_of: Vec<u32>,
     /// The epoch of each class's `val`, `slope` and `lslope`.
     epoch: Vec<u32>,
     /// The epoch of each candidate's `cost`.
@@ -364,6 +367,7 @@ impl State {
         let mut st = State {
             factors: Vec::new(),
             pending: Vec::new(),
+            trans_of: Vec::new(),
             epoch: vec![0],
             cost_epoch: vec![0; setup.n_cands()],
             // unit is a multiple of every cost's denominator: no gcd needed.
@@ -483,36 +487,6 @@ impl State {
         self.pending.clear();
     }
 
-    /// The product of the refinements since epoch `e`, or `None` if there were none.
-    fn since(&mut self, e: u32) -> Option<&BigInt> {
-        let now = self.factors.len();
-        let e = e as usize;
-        if e >= now {
-            return None;
-        }
-        if self.pending.len() < now {
-            self.pending.resize(now, None);
-        }
-        // Built from the newest factor down, so that every epoch on the way is kept too: the
-        // known products are those of the latest epochs.
-        let mut k = now;
-        while k > e && self.pending.get(k - 1).is_some_and(Option::is_some) {
-            k -= 1;
-        }
-        while k > e {
-            let f = self.factors.get(k - 1)?;
-            let p = match self.pending.get(k).and_then(Option::as_ref) {
-                Some(up) => f * up,
-                None => f.clone(),
-            };
-            if let Some(slot) = self.pending.get_mut(k - 1) {
-                *slot = Some(p);
-            }
-            k -= 1;
-        }
-        self.pending.get(e).and_then(Option::as_ref)
-    }
-
     /// Brings class `c`'s amounts to the current unit.
     fn catch_up(&mut self, c: u32) {
         let ci = c as usize;
@@ -523,12 +497,12 @@ impl State {
         if e == now || c == 0 {
             return;
         }
-        let Some(m) = self.since(e).cloned() else {
+        let Some(m) = product_since(&self.factors, &mut self.pending, e) else {
             return;
         };
         for v in [&mut self.val, &mut self.slope, &mut self.lslope] {
             if let Some(v) = v.get_mut(ci) {
-                *v *= &m;
+                *v *= m;
             }
         }
         if let Some(slot) = self.epoch.get_mut(ci) {
@@ -545,7 +519,7 @@ impl State {
         if e == now {
             return;
         }
-        let Some(m) = self.since(e).cloned() else {
+        let Some(m) = product_since(&self.factors, &mut self.pending, e) else {
             return;
         };
         if let Some(v) = self.cost.get_mut(ci) {
@@ -582,6 +556,40 @@ impl State {
             *r = r.saturating_sub(1);
         }
     }
+}
+
+/// The product of `factors[e..]`, or `None` if there are none, kept in `pending` (whose known
+/// entries are those of the latest epochs) so that classes of the same epoch share it.
+fn product_since<'a>(
+    factors: &[BigInt],
+    pending: &'a mut Vec<Option<BigInt>>,
+    e: u32,
+) -> Option<&'a BigInt> {
+    let now = factors.len();
+    let e = e as usize;
+    if e >= now {
+        return None;
+    }
+    if pending.len() < now {
+        pending.resize(now, None);
+    }
+    let mut k = now;
+    while k > e && pending.get(k - 1).is_some_and(Option::is_some) {
+        k -= 1;
+    }
+    // Built from the newest factor down, so that every epoch on the way is kept too.
+    while k > e {
+        let f = factors.get(k - 1)?;
+        let p = match pending.get(k).and_then(Option::as_ref) {
+            Some(up) => f * up,
+            None => f.clone(),
+        };
+        if let Some(slot) = pending.get_mut(k - 1) {
+            *slot = Some(p);
+        }
+        k -= 1;
+    }
+    pending.get(e).and_then(Option::as_ref)
 }
 
 /// An evaluated candidate: ρ, and the water-filling state that produced it (the money still
@@ -1478,12 +1486,14 @@ fn pay(setup: &Setup, st: &mut State, ci: usize, ev: &Eval) -> Pick {
     st.refine(&f);
     let scaled = setup.scaled.get(ci).map(Vec::as_slice).unwrap_or(&[]);
     let one = BigInt::one();
-    // (old class, utility) → index into `trans`: (new class, payment, voters).
-    let mut trans: Vec<(u32, BigInt, u64)> = Vec::new();
+    // (old class, utility) → index into `trans`: (new class, payment, voters, old class).
+    let mut trans: Vec<(u32, BigInt, u64, u32)> = Vec::new();
     let mut memo: HashMap<(u32, u32), usize> = HashMap::new();
     let uniform = scaled.len() <= 1;
-    // Old class → index into `trans`, for the common case of a single utility.
-    let mut dense: Vec<usize> = Vec::new();
+    // Old class → 1 + index into `trans` (`st.trans_of`), for the common case of one utility.
+    if uniform && st.trans_of.len() < st.val.len() {
+        st.trans_of.resize(st.val.len(), 0);
+    }
     for &(grp, u, m) in setup.supporters_of(ci) {
         let Some(cls) = st.group_class.get(grp as usize).copied() else {
             continue;
@@ -1492,10 +1502,10 @@ fn pay(setup: &Setup, st: &mut State, ci: usize, ev: &Eval) -> Pick {
             continue;
         }
         let known = if uniform {
-            dense
+            st.trans_of
                 .get(cls as usize)
-                .copied()
-                .filter(|&i| i != usize::MAX)
+                .filter(|&&i| i > 0)
+                .map(|&i| i as usize - 1)
         } else {
             memo.get(&(cls, u)).copied()
         };
@@ -1527,14 +1537,11 @@ fn pay(setup: &Setup, st: &mut State, ci: usize, ev: &Eval) -> Pick {
                 };
                 let payment = if val < cap { val.clone() } else { cap };
                 let new = st.intern(val - &payment, slope, lslope);
-                trans.push((new, payment, 0));
+                trans.push((new, payment, 0, cls));
                 let i = trans.len() - 1;
                 if uniform {
-                    if dense.len() <= cls as usize {
-                        dense.resize(cls as usize + 1, usize::MAX);
-                    }
-                    if let Some(d) = dense.get_mut(cls as usize) {
-                        *d = i;
+                    if let Some(d) = st.trans_of.get_mut(cls as usize) {
+                        *d = trans.len() as u32;
                     }
                 } else {
                     memo.insert((cls, u), i);
@@ -1548,11 +1555,16 @@ fn pay(setup: &Setup, st: &mut State, ci: usize, ev: &Eval) -> Pick {
             st.move_group(grp as usize, to);
         }
     }
+    for t in &trans {
+        if let Some(d) = st.trans_of.get_mut(t.3 as usize) {
+            *d = 0;
+        }
+    }
     let mut payers = 0;
     let mut total = BigInt::zero();
     let mut min_pay: Option<&BigInt> = None;
     let mut max_pay: Option<&BigInt> = None;
-    for (_, payment, count) in &trans {
+    for (_, payment, count, _) in &trans {
         if !payment.is_positive() || *count == 0 {
             continue;
         }
