@@ -256,6 +256,17 @@ fn structural_errors_say_what_was_expected() {
     assert!(e.message.contains("closing \""), "{e}");
     let e = pabulib::read(&b"META\nkey;value\nbudget;1\xff\n"[..]).unwrap_err();
     assert_eq!((e.line, e.column), (3, Some(9)));
+    // Text is read in blocks of many lines: a problem on an earlier line of the block is still
+    // the one reported, and a bad byte further on is placed on its own line.
+    let mut bytes = approval("a;1;extra\n").into_bytes();
+    bytes.extend_from_slice(b"b;2\r\nc;1\xff\n");
+    let e = pabulib::read(&bytes[..]).unwrap_err();
+    assert_eq!((e.line, e.column), (14, Some(5)));
+    let mut bytes = approval("a;1\r\n").into_bytes();
+    bytes.extend_from_slice(b"b;2\r\nc;1\xff\n");
+    let e = pabulib::read(&bytes[..]).unwrap_err();
+    assert_eq!((e.line, e.column), (16, Some(4)));
+    assert!(e.message.contains("UTF-8"), "{e}");
 }
 
 #[test]

@@ -1,8 +1,8 @@
 //! Rows of a Pabulib file, streamed: Python's `str.splitlines()` followed by
 //! `csv.reader(delimiter=";")`, which is how pabutools sees a file.
 //!
-//! One physical chunk (up to the next `\n`) is held at a time, in a buffer reused for the whole
-//! file, so reading never holds the text twice.
+//! One block of whole lines (about 64 KB, ending at a `\n`) is held at a time, in a buffer reused
+//! for the whole file, so reading never holds the text twice.
 
 use std::io::BufRead;
 
@@ -26,6 +26,9 @@ enum State {
     QuoteInQuoted,
 }
 
+/// How much text a refill takes at most, before completing its last line.
+const CHUNK: usize = 64 * 1024;
+
 /// Streams the rows of a `;`-separated file.
 pub struct RowReader<R> {
     input: R,
@@ -41,6 +44,8 @@ pub struct RowReader<R> {
     raw: String,
     /// The current row's raw text as a range of `chunk`, when it is one line.
     raw_in_chunk: Option<(usize, usize)>,
+    /// An invalid byte met in a block, reported once the lines before it are read.
+    deferred: Option<ReadError>,
 }
 
 impl<R: BufRead> RowReader<R> {
@@ -56,6 +61,7 @@ impl<R: BufRead> RowReader<R> {
             cells: Vec::new(),
             raw: String::new(),
             raw_in_chunk: None,
+            deferred: None,
         }
     }
 
@@ -295,12 +301,26 @@ impl<R: BufRead> RowReader<R> {
     }
 
     fn refill(&mut self) -> Result<bool, ReadError> {
+        if let Some(e) = self.deferred.take() {
+            return Err(e);
+        }
         let mut buf = std::mem::take(&mut self.chunk).into_bytes();
         buf.clear();
         self.pos = 0;
-        let n = self.input.read_until(b'\n', &mut buf).map_err(|e| {
+        let io_error = |e: std::io::Error| {
             ReadError::new(self.line + 1, None, format!("cannot read the input: {e}"))
-        })?;
+        };
+        // Whole lines, many at a time: what the input has buffered, up to CHUNK bytes, then the
+        // rest of its last line. One copy and one UTF-8 check per block, not per line.
+        let avail = self.input.fill_buf().map_err(io_error)?;
+        let take = avail.len().min(CHUNK);
+        buf.extend_from_slice(avail.get(..take).unwrap_or(&[]));
+        self.input.consume(take);
+        let n = if buf.last().is_some_and(|&c| c == b'\n') {
+            take
+        } else {
+            take + self.input.read_until(b'\n', &mut buf).map_err(io_error)?
+        };
         if n == 0 {
             self.chunk = String::from_utf8(buf).unwrap_or_default();
             return Ok(false);
@@ -328,11 +348,21 @@ impl<R: BufRead> RowReader<R> {
                     col_from = from;
                 }
                 let column = valid.get(col_from..).map_or(0, |s| s.chars().count()) + 1;
-                Err(ReadError::new(
+                let err = ReadError::new(
                     line,
                     u32::try_from(column).ok(),
                     "expected UTF-8 text, found an invalid byte sequence",
-                ))
+                );
+                // The lines before the bad one are read first, as when reading line by line, so
+                // that an earlier problem is the one reported.
+                match valid.get(..col_from).filter(|v| !v.is_empty()) {
+                    Some(lines) => {
+                        self.chunk = lines.to_owned();
+                        self.deferred = Some(err);
+                        Ok(true)
+                    }
+                    None => Err(err),
+                }
             }
         }
     }
@@ -433,6 +463,27 @@ mod tests {
         assert_eq!(r.cell_column(0), 1);
         assert_eq!(r.cell_column(1), 4);
         assert_eq!(r.column(2, 1), 9);
+    }
+
+    #[test]
+    fn a_quoted_field_continues_across_blocks() {
+        // The first block ends right after the quoted field's first line.
+        let pad = (CHUNK - 3 - 3) / 2;
+        let mut text = format!("pp\n{}", "p\n".repeat(pad));
+        assert_eq!(text.len(), CHUNK - 3);
+        text.push_str("\"a\nb\";c\nlast\n");
+        let mut r = RowReader::new(text.as_bytes());
+        let mut rows = 0u32;
+        while r.next_row().unwrap() {
+            rows += 1;
+            if r.cell(0) == "ab" {
+                break;
+            }
+        }
+        assert_eq!(rows as usize, pad + 2);
+        assert_eq!((r.cell(1), r.row_line()), ("c", rows));
+        assert!(r.next_row().unwrap());
+        assert_eq!((r.cell(0), r.row_line()), ("last", rows + 2));
     }
 
     #[test]
