@@ -490,43 +490,32 @@ impl State {
     /// Brings class `c`'s amounts to the current unit.
     fn catch_up(&mut self, c: u32) {
         let ci = c as usize;
-        let Some(&e) = self.epoch.get(ci) else {
-            return;
-        };
-        let now = self.factors.len() as u32;
-        if e == now || c == 0 {
+        if c == 0 {
             return;
         }
-        let Some(m) = product_since(&self.factors, &mut self.pending, e) else {
-            return;
-        };
-        for v in [&mut self.val, &mut self.slope, &mut self.lslope] {
-            if let Some(v) = v.get_mut(ci) {
-                *v *= m;
-            }
-        }
-        if let Some(slot) = self.epoch.get_mut(ci) {
-            *slot = now;
+        let State {
+            factors,
+            pending,
+            epoch,
+            val,
+            slope,
+            lslope,
+            ..
+        } = self;
+        if let Some(e) = epoch.get_mut(ci) {
+            advance(
+                factors,
+                pending,
+                e,
+                [val.get_mut(ci), slope.get_mut(ci), lslope.get_mut(ci)],
+            );
         }
     }
 
     /// Brings candidate `ci`'s cost to the current unit.
     fn catch_up_cost(&mut self, ci: usize) {
-        let Some(&e) = self.cost_epoch.get(ci) else {
-            return;
-        };
-        let now = self.factors.len() as u32;
-        if e == now {
-            return;
-        }
-        let Some(m) = product_since(&self.factors, &mut self.pending, e) else {
-            return;
-        };
-        if let Some(v) = self.cost.get_mut(ci) {
-            *v *= m;
-        }
-        if let Some(slot) = self.cost_epoch.get_mut(ci) {
-            *slot = now;
+        if let Some(e) = self.cost_epoch.get_mut(ci) {
+            advance(&self.factors, &mut self.pending, e, [self.cost.get_mut(ci)]);
         }
     }
 
@@ -556,6 +545,23 @@ impl State {
             *r = r.saturating_sub(1);
         }
     }
+}
+
+/// Multiplies `values`, in units of epoch `*epoch`, by the refinements since, and moves them to
+/// the current epoch.
+fn advance<const N: usize>(
+    factors: &[BigInt],
+    pending: &mut Vec<Option<BigInt>>,
+    epoch: &mut u32,
+    values: [Option<&mut BigInt>; N],
+) {
+    let Some(m) = product_since(factors, pending, *epoch) else {
+        return;
+    };
+    for v in values.into_iter().flatten() {
+        *v *= m;
+    }
+    *epoch = factors.len() as u32;
 }
 
 /// The product of `factors[e..]`, or `None` if there are none, kept in `pending` (whose known
@@ -690,10 +696,11 @@ pub(crate) fn run(setup: &Setup, sp: &SatProfile, b: &Q, track: Option<&Track>) 
             // The prefix's own proof covers its rounds, as far as this limit.
             h.at(limit.clone());
         }
+        // Nothing else moves the horizon during the replay.
+        if horizon.as_ref().is_some_and(|h| !h.active()) {
+            st.stop_tracking();
+        }
         for &ci in &prefix.cis {
-            if horizon.as_ref().is_some_and(|h| !h.active()) {
-                st.stop_tracking();
-            }
             gather(setup, &mut st, ci, &mut scratch);
             let Ok(ev) = water_fill(setup, &st, ci, &scratch.buckets) else {
                 // The proof says it is bought: never reached. Count again from nothing if it is.
@@ -711,9 +718,6 @@ pub(crate) fn run(setup: &Setup, sp: &SatProfile, b: &Q, track: Option<&Track>) 
             if let Some(h) = horizon.as_ref().filter(|h| h.active()) {
                 round_limits.push(h.limit().cloned());
             }
-        }
-        if horizon.as_ref().is_some_and(|h| !h.active()) {
-            st.stop_tracking();
         }
     }
     loop {
