@@ -429,7 +429,10 @@ fn cardinal_and_ordinal_ballots_use_their_own_measures() {
     assert_eq!(o.sat, Sat::Points);
     // ρ(b) = 6/4 (both can pay 1.5·u), ρ(a) = 4/2 = 2: b first, then a with voter 1's 4.5 left.
     assert_eq!(ids(&e, &o), ["b", "a"]);
-    assert_eq!(o.voter_satisfaction, vec![money(3, 1), money(3, 1)]);
+    assert_eq!(
+        o.voter_satisfaction.to_vec(),
+        vec![money(3, 1), money(3, 1)]
+    );
     // Borda: the last-ranked project scores 0, so a one-project ranking supports nothing.
     let e = pabulib::read_str(
         "META\nkey;value\nbudget;15\nvote_type;ordinal\nPROJECTS\nproject_id;cost\na;4\nb;6\nc;0\nVOTES\nvoter_id;vote\n1;a,b\n2;b\n3;c,a\n",

@@ -8,14 +8,16 @@ use std::io::BufRead;
 
 use super::error::ReadError;
 
-/// One cell of the current row: a range of [`RowReader::text`] and where it starts in the raw
-/// line (for error columns).
+/// One cell of the current row: a range of [`RowReader::text`] (or, for a plain cell of a
+/// one-line row, of the chunk itself) and where it starts in the raw line (for error columns).
 #[derive(Clone, Copy, Debug)]
 pub struct Cell {
     start: usize,
     end: usize,
     raw_start: usize,
     quoted: bool,
+    /// The range is in `chunk`: the cell's text needed no unescaping, so it is not copied.
+    in_chunk: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -24,6 +26,35 @@ enum State {
     InField,
     InQuoted,
     QuoteInQuoted,
+}
+
+/// A cell without quotes, `line[from..to]`. In a one-line row (`chunk_at`: where the line starts
+/// in the chunk) the cell's range stays in the chunk; otherwise its text is appended to `text`,
+/// after the part that `field_start` marks (a closing quote may precede it).
+fn plain_cell(
+    text: &mut String,
+    line: &str,
+    chunk_at: Option<usize>,
+    (from, to): (usize, usize),
+    (field_start, raw_start): (usize, usize),
+) -> Cell {
+    if let Some(at) = chunk_at.filter(|_| field_start == text.len()) {
+        return Cell {
+            start: at + from,
+            end: at + to,
+            raw_start,
+            quoted: false,
+            in_chunk: true,
+        };
+    }
+    text.push_str(line.get(from..to).unwrap_or(""));
+    Cell {
+        start: field_start,
+        end: text.len(),
+        raw_start,
+        quoted: false,
+        in_chunk: false,
+    }
 }
 
 /// How much text a refill takes at most, before completing its last line.
@@ -84,7 +115,10 @@ impl<R: BufRead> RowReader<R> {
     pub fn cell(&self, i: usize) -> &str {
         self.cells
             .get(i)
-            .and_then(|c| self.text.get(c.start..c.end))
+            .and_then(|c| {
+                let whole = if c.in_chunk { &self.chunk } else { &self.text };
+                whole.get(c.start..c.end)
+            })
             .unwrap_or("")
     }
 
@@ -176,6 +210,7 @@ impl<R: BufRead> RowReader<R> {
                                 end: field_start,
                                 raw_start: raw_base + i,
                                 quoted: false,
+                                in_chunk: false,
                             });
                             run = i + 1;
                         } else {
@@ -199,13 +234,13 @@ impl<R: BufRead> RowReader<R> {
                             }
                         }
                         {
-                            self.text.push_str(line.get(run..i).unwrap_or(""));
-                            self.cells.push(Cell {
-                                start: field_start,
-                                end: self.text.len(),
-                                raw_start: raw_field_start,
-                                quoted: false,
-                            });
+                            self.cells.push(plain_cell(
+                                &mut self.text,
+                                line,
+                                self.raw_in_chunk.map(|_| a),
+                                (run, i),
+                                (field_start, raw_field_start),
+                            ));
                             state = State::StartField;
                             run = i + 1;
                         }
@@ -229,6 +264,7 @@ impl<R: BufRead> RowReader<R> {
                                 end: self.text.len(),
                                 raw_start: raw_field_start,
                                 quoted: true,
+                                in_chunk: false,
                             });
                             state = State::StartField;
                             run = i + 1;
@@ -244,6 +280,7 @@ impl<R: BufRead> RowReader<R> {
             match state {
                 State::InQuoted => {
                     self.text.push_str(line.get(run..).unwrap_or(""));
+                    field_start = self.copy_chunk_cells(field_start);
                     if let Some((a, b)) = self.raw_in_chunk.take() {
                         // The next line may need a new chunk: keep this one's text.
                         let first_line = self.chunk.get(a..b).unwrap_or("").to_owned();
@@ -258,22 +295,54 @@ impl<R: BufRead> RowReader<R> {
                         end: self.text.len(),
                         raw_start: raw_base + bytes.len(),
                         quoted: false,
+                        in_chunk: false,
                     });
                 }
-                State::InField | State::QuoteInQuoted => {
-                    if state == State::InField {
-                        self.text.push_str(line.get(run..).unwrap_or(""));
-                    }
+                State::InField => {
+                    self.cells.push(plain_cell(
+                        &mut self.text,
+                        line,
+                        self.raw_in_chunk.map(|_| a),
+                        (run, bytes.len()),
+                        (field_start, raw_field_start),
+                    ));
+                }
+                State::QuoteInQuoted => {
                     self.cells.push(Cell {
                         start: field_start,
                         end: self.text.len(),
                         raw_start: raw_field_start,
-                        quoted: state == State::QuoteInQuoted,
+                        quoted: true,
+                        in_chunk: false,
                     });
                 }
             }
             return Ok(true);
         }
+    }
+
+    /// Before a row continues on the next line, which may need a new chunk: the cells still
+    /// pointing into this chunk get their own copy. The open quoted field, `text[field_start..]`,
+    /// moves after those copies; returns where it now starts.
+    fn copy_chunk_cells(&mut self, field_start: usize) -> usize {
+        if !self.cells.iter().any(|c| c.in_chunk) {
+            return field_start;
+        }
+        let open = self.text.split_off(field_start.min(self.text.len()));
+        for c in self.cells.iter_mut().filter(|c| c.in_chunk) {
+            let start = self.text.len();
+            self.text
+                .push_str(self.chunk.get(c.start..c.end).unwrap_or(""));
+            *c = Cell {
+                start,
+                end: self.text.len(),
+                in_chunk: false,
+                ..*c
+            };
+        }
+        let start = self.text.len();
+        self.text.push_str(&open);
+        start
     }
 
     /// The next logical line as a byte range of `self.chunk`, reading a new chunk when needed.
@@ -484,6 +553,34 @@ mod tests {
         assert_eq!((r.cell(1), r.row_line()), ("c", rows));
         assert!(r.next_row().unwrap());
         assert_eq!((r.cell(0), r.row_line()), ("last", rows + 2));
+    }
+
+    #[test]
+    fn plain_cells_before_a_quoted_field_survive_a_new_block() {
+        // The first block ends inside the quoted field, after two plain cells of its row.
+        let pad = (CHUNK - 3 - 9) / 2;
+        let mut text = format!("pp\n{}", "p\n".repeat(pad));
+        text.push_str("x;yyy;\"a\n");
+        assert_eq!(text.len(), CHUNK);
+        text.push_str("b\";c\n");
+        let mut r = RowReader::new(text.as_bytes());
+        while r.next_row().unwrap() {
+            if r.len() > 1 {
+                break;
+            }
+        }
+        let cells: Vec<&str> = (0..r.len()).map(|i| r.cell(i)).collect();
+        assert_eq!(cells, ["x", "yyy", "ab", "c"]);
+    }
+
+    #[test]
+    fn text_after_a_closing_quote_joins_the_quoted_text() {
+        let mut r = RowReader::new(&b"a;\"b\"\"c\";\"q\"tail;;z\n"[..]);
+        assert!(r.next_row().unwrap());
+        let cells: Vec<&str> = (0..r.len()).map(|i| r.cell(i)).collect();
+        assert_eq!(cells, ["a", "b\"c", "qtail", "", "z"]);
+        assert_eq!(r.cell_column(1), 3);
+        assert_eq!(r.column(4, 0), 19);
     }
 
     #[test]

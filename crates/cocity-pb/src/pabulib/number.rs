@@ -51,6 +51,13 @@ pub fn is_py_space(c: char) -> bool {
 
 /// `s.strip()` as Python does it.
 pub fn py_strip(s: &str) -> &str {
+    // Almost every cell starts and ends with a printable ASCII byte, which is never whitespace:
+    // then there is nothing to strip and no character needs decoding.
+    let printable = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_graphic());
+    let bytes = s.as_bytes();
+    if printable(bytes.first()) && printable(bytes.last()) {
+        return s;
+    }
     s.trim_matches(is_py_space)
 }
 
@@ -295,6 +302,24 @@ mod tests {
         assert_eq!(parse_points("1.5"), Ok(Ratio::new(3, 2)));
         assert_eq!(parse_points("-2"), Ok(Ratio::from_integer(-2)));
         assert_eq!(parse_points("1e30"), Err(NumberError::PointsOutOfRange));
+    }
+
+    #[test]
+    fn strips_as_python_does() {
+        for (cell, stripped) in [
+            ("a1", "a1"),
+            ("", ""),
+            ("x", "x"),
+            (" 12 ", "12"),
+            ("\t7", "7"),
+            ("\u{1f}id\u{1c}", "id"),
+            ("\u{a0}Mokotów\u{3000}", "Mokotów"),
+            ("Mokotów", "Mokotów"),
+            ("é", "é"),
+            ("  ", ""),
+        ] {
+            assert_eq!(py_strip(cell), stripped, "{cell:?}");
+        }
     }
 
     #[test]

@@ -53,6 +53,7 @@ use crate::model::{Election, Money, VoteType};
 use crate::numeric::Q;
 pub use crate::satisfaction::Sat;
 use crate::satisfaction::SatProfile;
+pub use crate::satisfaction::VoterSatisfaction;
 use completion::Stepping;
 
 /// A counting rule.
@@ -213,7 +214,7 @@ pub struct Outcome {
     /// One per instance project, in instance order.
     pub projects: Vec<ProjectResult>,
     /// Every voter's satisfaction with the winners under [`Outcome::sat`], in file order.
-    pub voter_satisfaction: Vec<Money>,
+    pub voter_satisfaction: VoterSatisfaction,
     /// Equal Shares: the per-voter share of the run whose outcome was returned.
     pub final_voter_budget: Option<Money>,
     /// Equal Shares: how many shares the completion went through (1 without completion), as
@@ -235,10 +236,7 @@ impl Outcome {
 
     /// How many voters have positive satisfaction with the outcome.
     pub fn voters_satisfied(&self) -> usize {
-        self.voter_satisfaction
-            .iter()
-            .filter(|s| *s > &Money::zero())
-            .count()
+        self.voter_satisfaction.satisfied()
     }
 
     /// Equal Shares: what each voter paid for `project`, as (voter index, payment) for every

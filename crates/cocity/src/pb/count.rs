@@ -72,13 +72,17 @@ impl Summary {
     fn new(election: &Election, outcome: &Outcome) -> Result<Summary, Failure> {
         let flags = analysis::non_empty_handed(election, &outcome.winners)
             .map_err(|e| Failure::Usage(e.to_string()))?;
-        let share = analysis::non_empty_handed_share(election, &outcome.winners)
-            .map_err(|e| Failure::Usage(e.to_string()))?;
+        let non_empty = flags.iter().filter(|&&f| f).count();
+        // As analysis::non_empty_handed_share, without walking the ballots a second time.
+        let share = match flags.len() {
+            0 => cocity_pb::Money::default(),
+            n => cocity_pb::Money::new(non_empty.into(), n.into()),
+        };
         Ok(Summary {
             voters: flags.len(),
-            non_empty: flags.iter().filter(|&&f| f).count(),
+            non_empty,
             share,
-            avg_satisfaction: analysis::avg_satisfaction(&outcome.voter_satisfaction),
+            avg_satisfaction: outcome.voter_satisfaction.mean(),
         })
     }
 }
