@@ -153,7 +153,7 @@ impl SatProfile {
             id
         };
 
-        // foldhash, randomly seeded: a tenth of SipHash's cost on 100,000 ballots, and still no
+        // foldhash, randomly seeded: a fifth of SipHash's cost on 100,000 ballots, and still no
         // fixed function for a crafted file to collide.
         let mut group_ids: HashMap<Vec<(u32, u32)>, u32> = HashMap::new();
         let mut sp = SatProfile {
