@@ -13,6 +13,7 @@
 //! - candidates are examined in order of their last ρ, a lower bound of the current one, and
 //!   the round stops examining once the bound exceeds the best ρ found (pabutools' order).
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::collections::HashMap;
 
@@ -448,11 +449,11 @@ impl State {
     /// The slope of an upper bound of max(0, a + b·t) over the tracked range of t, where a and
     /// b are in units of 1/`unit`. The function is convex, so over [0, reach] it lies below the
     /// chord between its ends; without a reach only a non-negative slope bounds it for every t.
-    fn leftover_slope(&self, a: &BigInt, b: &BigInt) -> BigInt {
+    fn leftover_slope(&self, a: &BigInt, b: BigInt) -> BigInt {
         let exact = !a.is_negative() && !b.is_negative();
         match &self.reach {
-            _ if exact => b.clone(),
-            None => b.max(zero()).clone(),
+            _ if exact => b,
+            None => b.max(BigInt::zero()),
             Some((rn, rd)) => {
                 let start = a.max(zero()) * rd;
                 let end = (a * rd + b * rn).max(BigInt::zero());
@@ -682,6 +683,7 @@ pub(crate) fn run(setup: &Setup, sp: &SatProfile, b: &Q, track: Option<&Track>) 
     let mut known = Known::new(setup, track.is_some());
     let mut ghosts: Vec<Ghost> = Vec::new();
     let mut live: Vec<usize> = (0..setup.n_cands()).collect();
+    let mut keyed: Vec<(f64, usize)> = Vec::with_capacity(live.len());
     let mut scratch = Scratch {
         count: Vec::new(),
         touched: Vec::new(),
@@ -724,12 +726,17 @@ pub(crate) fn run(setup: &Setup, sp: &SatProfile, b: &Q, track: Option<&Track>) 
         // Sorted by the bounds' floats: nearly equal bounds may be out of order, so the scan
         // below stops only at a bound surely above the best ρ, and steps over the others that
         // are above it. Exactly when some float is out of range.
-        let by_float = live
-            .iter()
-            .all(|&ci| known.bound.get(ci).is_some_and(|b| b.to_f64().is_normal()));
+        keyed.clear();
+        keyed.extend(
+            live.iter()
+                .map(|&ci| (known.bound.get(ci).map_or(f64::NAN, Frac::to_f64), ci)),
+        );
+        let by_float = keyed.iter().all(|(key, _)| key.is_normal());
         if by_float {
-            let key = |ci: usize| known.bound.get(ci).map_or(f64::NAN, Frac::to_f64);
-            live.sort_by(|&a, &c| key(a).total_cmp(&key(c)));
+            // Keys taken once per round: comparing them is all the sort does.
+            keyed.sort_by(|x, y| x.0.total_cmp(&y.0));
+            live.clear();
+            live.extend(keyed.iter().map(|&(_, ci)| ci));
         } else {
             live.sort_by(|&a, &c| match (known.bound.get(a), known.bound.get(c)) {
                 (Some(x), Some(y)) => x.cmp(y),
@@ -1516,31 +1523,33 @@ fn pay(setup: &Setup, st: &mut State, ci: usize, ev: &Eval) -> Pick {
         let idx = match known {
             Some(i) => i,
             None => {
-                // With one utility the water-filling counted voters, not utility.
-                let util = if uniform {
-                    &one
+                // With one utility the water-filling counted voters, not utility, and the cap
+                // is the same for every class: no product to make.
+                let (cap, cap_slope) = if uniform {
+                    (Cow::Borrowed(&cap_unit), Cow::Borrowed(&cap_slope))
                 } else {
-                    scaled.get(u as usize).unwrap_or(&one)
+                    let util = scaled.get(u as usize).unwrap_or(&one);
+                    (Cow::Owned(&cap_unit * util), Cow::Owned(&cap_slope * util))
                 };
-                let cap = &cap_unit * util;
                 st.catch_up(cls);
-                let val = st.val(cls).clone();
+                // What is left after paying ρ·u; negative when the voter pays all it has.
+                let left = st.val(cls) - cap.as_ref();
+                let pays_all = left.is_negative();
                 // The bound of what is left after paying the lower bound of ρ·u: exact at t = 0,
                 // and over the reach the chord of a convex function (see `leftover_slope`).
                 let slope = if st.tracking() {
-                    st.leftover_slope(&(&val - &cap), &(st.slope(cls) - &cap_slope * util))
+                    st.leftover_slope(&left, st.slope(cls) - cap_slope.as_ref())
                 } else {
                     BigInt::zero()
                 };
                 // The lower bound: a supporter who pays ρ·u pays at most what it pays now, as ρ
                 // only falls; one who pays all it has keeps at least nothing.
-                let lslope = if val < cap {
-                    BigInt::zero()
+                let (lslope, payment, left) = if pays_all {
+                    (BigInt::zero(), st.val(cls).clone(), BigInt::zero())
                 } else {
-                    st.lslope(cls).clone()
+                    (st.lslope(cls).clone(), cap.into_owned(), left)
                 };
-                let payment = if val < cap { val.clone() } else { cap };
-                let new = st.intern(val - &payment, slope, lslope);
+                let new = st.intern(left, slope, lslope);
                 trans.push((new, payment, 0, cls));
                 let i = trans.len() - 1;
                 if uniform {
@@ -1565,7 +1574,7 @@ fn pay(setup: &Setup, st: &mut State, ci: usize, ev: &Eval) -> Pick {
         }
     }
     let mut payers = 0;
-    let mut total = BigInt::zero();
+    let mut total = Accum::default();
     let mut min_pay: Option<&BigInt> = None;
     let mut max_pay: Option<&BigInt> = None;
     for (_, payment, count, _) in &trans {
@@ -1573,7 +1582,7 @@ fn pay(setup: &Setup, st: &mut State, ci: usize, ev: &Eval) -> Pick {
             continue;
         }
         payers += count;
-        total += payment * *count;
+        total.add(payment, *count);
         if min_pay.is_none_or(|m| payment < m) {
             min_pay = Some(payment);
         }
@@ -1587,7 +1596,7 @@ fn pay(setup: &Setup, st: &mut State, ci: usize, ev: &Eval) -> Pick {
         payers,
         min_pay: min_pay.cloned().unwrap_or_default(),
         max_pay: max_pay.cloned().unwrap_or_default(),
-        total_pay: total,
+        total_pay: total.take(),
         unit: st.unit.clone(),
     }
 }
