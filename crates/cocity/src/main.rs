@@ -15,6 +15,9 @@ mod runtime;
 mod serve;
 mod user;
 
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 #[derive(Parser)]
 #[command(
     name = "cocity",

@@ -359,6 +359,9 @@ struct State {
     slope_approx: Vec<f64>,
     /// How far the bounds must hold, as numerator and denominator (`None`: for every t ≥ 0).
     reach: Option<(BigInt, BigInt)>,
+    /// Buffers of dead classes and spent payments, for the next amounts: a payment makes a few
+    /// amounts per class it touches, and allocating each anew was a third of a long count.
+    spare: Vec<BigInt>,
 }
 
 impl State {
@@ -401,6 +404,7 @@ impl State {
                 let r = r.to_big();
                 (r.numer().clone(), r.denom().clone())
             }),
+            spare: Vec::new(),
         };
         let unit = st.unit.clone();
         let c = st.intern(start, unit.clone(), unit);
@@ -441,9 +445,33 @@ impl State {
 
     /// Drops the slopes once the horizon is known to be no use.
     fn stop_tracking(&mut self) {
-        self.slope = Vec::new();
-        self.lslope = Vec::new();
+        self.spare.append(&mut self.slope);
+        self.spare.append(&mut self.lslope);
         self.slope_approx = Vec::new();
+    }
+
+    /// A copy of `x` in a recycled buffer.
+    fn copy(spare: &mut Vec<BigInt>, x: &BigInt) -> BigInt {
+        let mut b = spare.pop().unwrap_or_default();
+        b.clone_from(x);
+        b
+    }
+
+    /// Class `c` is held by no group any more: its amounts are never read again.
+    fn recycle(&mut self, c: usize) {
+        let State {
+            val,
+            slope,
+            lslope,
+            spare,
+            ..
+        } = self;
+        for v in [val.get_mut(c), slope.get_mut(c), lslope.get_mut(c)]
+            .into_iter()
+            .flatten()
+        {
+            spare.push(std::mem::take(v));
+        }
     }
 
     /// The slope of an upper bound of max(0, a + b·t) over the tracked range of t, where a and
@@ -544,6 +572,9 @@ impl State {
         }
         if let Some(r) = self.refs.get_mut(from as usize) {
             *r = r.saturating_sub(1);
+            if *r == 0 && from != 0 {
+                self.recycle(from as usize);
+            }
         }
     }
 }
@@ -1532,22 +1563,32 @@ fn pay(setup: &Setup, st: &mut State, ci: usize, ev: &Eval) -> Pick {
                     (Cow::Owned(&cap_unit * util), Cow::Owned(&cap_slope * util))
                 };
                 st.catch_up(cls);
+                let c = cls as usize;
+                let val = st.val.get(c).unwrap_or_else(|| zero());
                 // What is left after paying ρ·u; negative when the voter pays all it has.
-                let left = st.val(cls) - cap.as_ref();
+                let mut left = State::copy(&mut st.spare, val);
+                left -= cap.as_ref();
                 let pays_all = left.is_negative();
                 // The bound of what is left after paying the lower bound of ρ·u: exact at t = 0,
                 // and over the reach the chord of a convex function (see `leftover_slope`).
                 let slope = if st.tracking() {
-                    st.leftover_slope(&left, st.slope(cls) - cap_slope.as_ref())
+                    let mut rise =
+                        State::copy(&mut st.spare, st.slope.get(c).unwrap_or_else(|| zero()));
+                    rise -= cap_slope.as_ref();
+                    st.leftover_slope(&left, rise)
                 } else {
                     BigInt::zero()
                 };
                 // The lower bound: a supporter who pays ρ·u pays at most what it pays now, as ρ
                 // only falls; one who pays all it has keeps at least nothing.
                 let (lslope, payment, left) = if pays_all {
-                    (BigInt::zero(), st.val(cls).clone(), BigInt::zero())
+                    st.spare.push(left);
+                    let all = State::copy(&mut st.spare, val);
+                    (BigInt::zero(), all, BigInt::zero())
                 } else {
-                    (st.lslope(cls).clone(), cap.into_owned(), left)
+                    let lslope =
+                        State::copy(&mut st.spare, st.lslope.get(c).unwrap_or_else(|| zero()));
+                    (lslope, State::copy(&mut st.spare, cap.as_ref()), left)
                 };
                 let new = st.intern(left, slope, lslope);
                 trans.push((new, payment, 0, cls));
@@ -1590,7 +1631,7 @@ fn pay(setup: &Setup, st: &mut State, ci: usize, ev: &Eval) -> Pick {
             max_pay = Some(payment);
         }
     }
-    Pick {
+    let pick = Pick {
         ci,
         rho: ev.rho.clone(),
         payers,
@@ -1598,7 +1639,9 @@ fn pay(setup: &Setup, st: &mut State, ci: usize, ev: &Eval) -> Pick {
         max_pay: max_pay.cloned().unwrap_or_default(),
         total_pay: total.take(),
         unit: st.unit.clone(),
-    }
+    };
+    st.spare.extend(trans.into_iter().map(|t| t.1));
+    pick
 }
 
 /// gcd(a, b) where b is small and a may be long: a is reduced modulo b first, as the binary gcd
