@@ -120,13 +120,13 @@ pub fn fmt_money(m: &Money) -> String {
     if m.is_integer() {
         return m.to_integer().to_string();
     }
-    // Round half away from zero to cents.
+    // Round half away from zero to cents. The quotient and remainder of 100·n by d, with no
+    // reduced fraction made: reducing a long amount costs more than printing it.
     let hundred = BigInt::from(100);
-    let scaled = m * Money::from_integer(hundred.clone());
-    let (q, r) = scaled.numer().div_rem(scaled.denom());
+    let (q, r) = (m.numer() * &hundred).div_rem(m.denom());
     let twice = r.abs() * BigInt::from(2);
     let mut cents = q;
-    if twice >= *scaled.denom() {
+    if twice >= m.denom().abs() {
         if m.is_negative() {
             cents -= 1;
         } else {
@@ -270,6 +270,11 @@ mod tests {
         assert_eq!(fmt_money(&money(2, 3)), "0.67");
         assert_eq!(fmt_money(&money(-5, 2)), "-2.50");
         assert_eq!(fmt_money(&money(300, 7)), "42.86");
+        // Half a cent rounds away from zero; what rounds to nothing has no sign.
+        assert_eq!(fmt_money(&money(1, 200)), "0.01");
+        assert_eq!(fmt_money(&money(-1, 200)), "-0.01");
+        assert_eq!(fmt_money(&money(-1, 300)), "0.00");
+        assert_eq!(fmt_money(&Money::new_raw(6.into(), 4.into())), "1.50");
     }
 
     #[test]
