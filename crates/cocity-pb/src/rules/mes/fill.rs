@@ -1,0 +1,384 @@
+//! Evaluating a candidate: its supporters gathered by budget class ([`gather`]), the
+//! water-filling that finds its ρ ([`water_fill`]) and, when tracking a horizon, the upper path
+//! of that ρ as the share grows ([`upper_path`]).
+
+use super::*;
+
+/// An evaluated candidate: ρ, and the water-filling state that produced it (the money still
+/// needed from the supporters who pay ρ·u in full, and Σ count·U over them).
+///
+/// When tracking a horizon, (rho.n + rho1·t) / rho.d is a lower bound of ρ at share b + t, exact
+/// at t = 0, and need + need1·t is the matching upper bound of what is still needed (see
+/// `horizon`).
+pub(super) struct Eval {
+    pub(super) rho: Frac,
+    pub(super) need: BigInt,
+    pub(super) s: BigInt,
+    pub(super) rho1: BigInt,
+    pub(super) need1: BigInt,
+    /// How many of the sorted buckets pay all they have.
+    pub(super) capped: usize,
+}
+
+/// A bucket of supporters holding the same money with the same utility.
+pub(super) struct Bucket {
+    pub(super) cls: u32,
+    pub(super) util: u32,
+    pub(super) count: u64,
+    /// The class amount as a float, the sort key when every supporter has the same utility.
+    pub(super) key: f64,
+}
+
+/// A shared zero, for lookups that fall outside a table.
+pub(super) fn zero() -> &'static BigInt {
+    static ZERO: std::sync::OnceLock<BigInt> = std::sync::OnceLock::new();
+    ZERO.get_or_init(BigInt::zero)
+}
+
+/// The weight of one voter of a bucket in the water-filling: 1 when every supporter has the same
+/// utility (each rich supporter then pays need / count), else its scaled utility.
+pub(super) fn weight(scaled: &[BigInt], uniform: bool, util: u32) -> &BigInt {
+    static ONE: std::sync::OnceLock<BigInt> = std::sync::OnceLock::new();
+    if uniform {
+        ONE.get_or_init(BigInt::one)
+    } else {
+        scaled.get(util as usize).unwrap_or_else(|| zero())
+    }
+}
+
+/// Scratch space reused across evaluations within a run.
+pub(super) struct Scratch {
+    pub(super) count: Vec<u64>,
+    pub(super) touched: Vec<u32>,
+    pub(super) pairs: Vec<(u32, u32, u64)>,
+    pub(super) buckets: Vec<Bucket>,
+}
+
+/// Collects the supporters of `ci` with money left into `s.buckets`, sorted by money / utility
+/// ascending.
+pub(super) fn gather(setup: &Setup, st: &mut State, ci: usize, s: &mut Scratch) {
+    st.catch_up_cost(ci);
+    let supp = setup.supporters_of(ci);
+    s.buckets.clear();
+    let scaled = setup.scaled.get(ci).map(Vec::as_slice).unwrap_or(&[]);
+    if scaled.len() <= 1 {
+        if s.count.len() < st.val.len() {
+            s.count.resize(st.val.len(), 0);
+        }
+        for &(g, _, m) in supp {
+            let cls = st.group_class.get(g as usize).copied().unwrap_or(0);
+            if cls == 0 {
+                continue;
+            }
+            if let Some(c) = s.count.get_mut(cls as usize) {
+                if *c == 0 {
+                    s.touched.push(cls);
+                }
+                *c += m;
+            }
+        }
+        for &cls in &s.touched {
+            if let Some(c) = s.count.get_mut(cls as usize) {
+                s.buckets.push(Bucket {
+                    cls,
+                    util: 0,
+                    count: *c,
+                    key: st.approx.get(cls as usize).copied().unwrap_or(0.0),
+                });
+                *c = 0;
+            }
+        }
+        s.touched.clear();
+        for b in &s.buckets {
+            st.catch_up(b.cls);
+        }
+        // Sort by the float value of each amount (which refining the unit does not change),
+        // then repair with exact comparisons: floats can only misorder nearly equal amounts,
+        // so the insertion pass does few swaps.
+        s.buckets.sort_unstable_by(|a, b| a.key.total_cmp(&b.key));
+        for i in 1..s.buckets.len() {
+            let mut j = i;
+            while j > 0 {
+                let (Some(a), Some(b)) = (s.buckets.get(j - 1), s.buckets.get(j)) else {
+                    break;
+                };
+                if st.val(a.cls) <= st.val(b.cls) {
+                    break;
+                }
+                s.buckets.swap(j - 1, j);
+                j -= 1;
+            }
+        }
+    } else {
+        s.pairs.clear();
+        for &(g, u, m) in supp {
+            let cls = st.group_class.get(g as usize).copied().unwrap_or(0);
+            if cls == 0 {
+                continue;
+            }
+            s.pairs.push((cls, u, m));
+        }
+        s.pairs.sort_unstable_by_key(|&(c, u, _)| (c, u));
+        let mut i = 0;
+        while let Some(&(c, u, _)) = s.pairs.get(i) {
+            let mut count = 0;
+            while let Some(&(c2, u2, m)) = s.pairs.get(i) {
+                if (c2, u2) != (c, u) {
+                    break;
+                }
+                count += m;
+                i += 1;
+            }
+            s.buckets.push(Bucket {
+                cls: c,
+                util: u,
+                count,
+                key: 0.0,
+            });
+        }
+        for b in &s.buckets {
+            st.catch_up(b.cls);
+        }
+        let zero = BigInt::zero();
+        let u = |k: u32| scaled.get(k as usize).unwrap_or(&zero);
+        s.buckets
+            .sort_by(|a, b| (st.val(a.cls) * u(b.util)).cmp(&(st.val(b.cls) * u(a.util))));
+    }
+}
+
+/// The least ρ with Σ count·min(money, ρ·util) ≥ cost over the sorted buckets, or `None` if
+/// the supporters' money does not cover the cost.
+///
+/// `Err` holds the money the supporters hold in all when it does not cover the cost.
+pub(super) fn water_fill(
+    setup: &Setup,
+    st: &State,
+    ci: usize,
+    buckets: &[Bucket],
+) -> Result<Eval, BigInt> {
+    let (Some(cost), Some(scaled)) = (st.cost.get(ci), setup.scaled.get(ci)) else {
+        return Err(BigInt::zero());
+    };
+    let uniform = scaled.len() <= 1;
+    let u = |b: &Bucket| weight(scaled, uniform, b.util);
+    let mut paid;
+    let mut stop = None;
+    let mut s;
+    let stop_need;
+    if uniform {
+        // The hot loop of every run: no allocation per bucket.
+        let mut rem: u64 = buckets.iter().map(|b| b.count).sum();
+        let mut held = Accum::default();
+        // The stop test in floats, done exactly only when too close to call: the float error of
+        // `need_f` stays below k·ε·cost, far inside the margin.
+        let cost_f = ratio_to_f64(cost, &st.unit);
+        let mut need_f = cost_f;
+        for (k, b) in buckets.iter().enumerate() {
+            let val = st.val(b.cls);
+            let val_f = st.approx.get(b.cls as usize).copied().unwrap_or(f64::NAN);
+            let level_f = val_f * rem as f64;
+            let gap = need_f - level_f;
+            let stops = if gap.abs() > frac::MARGIN * (cost_f + level_f.abs()) {
+                gap < 0.0
+            } else {
+                // Also the path of NaN and ∞: exact.
+                cost - held.sum() <= val * rem
+            };
+            if stops {
+                stop = Some(k);
+                break;
+            }
+            held.add(val, b.count);
+            need_f -= val_f * b.count as f64;
+            rem -= b.count;
+        }
+        paid = held.take();
+        stop_need = cost - &paid;
+        s = BigInt::from(rem);
+    } else {
+        s = buckets.iter().map(|b| u(b) * b.count).sum();
+        paid = BigInt::zero();
+        for (k, b) in buckets.iter().enumerate() {
+            let need = cost - &paid;
+            let val = st.val(b.cls);
+            if &need * u(b) <= val * &s {
+                stop = Some(k);
+                break;
+            }
+            paid += val * b.count;
+            s -= u(b) * b.count;
+        }
+        stop_need = cost - &paid;
+    }
+    let tracking = st.tracking();
+    let Some(k) = stop else {
+        return Err(paid);
+    };
+    let need = stop_need;
+    let need1: BigInt = if tracking {
+        -slope_sum(st, buckets.get(..k).unwrap_or(&[]))
+    } else {
+        BigInt::zero()
+    };
+    let (num, den) = rho_frac(setup, &st.unit, ci, &s).ok_or_else(BigInt::zero)?;
+    Ok(Eval {
+        rho: Frac::new(&need * &num, den),
+        rho1: &need1 * &num,
+        need,
+        s,
+        need1,
+        capped: k,
+    })
+}
+
+/// Σ count·slope over `buckets`: how fast the upper bound of their money grows with the share.
+pub(super) fn slope_sum(st: &State, buckets: &[Bucket]) -> BigInt {
+    counted_sum(buckets, |c| st.slope(c))
+}
+
+/// Σ count·f(class) over `buckets`, with no allocation per bucket.
+pub(super) fn counted_sum<'a>(buckets: &[Bucket], f: impl Fn(u32) -> &'a BigInt) -> BigInt {
+    let mut sum = Accum::default();
+    for b in buckets {
+        sum.add(f(b.cls), b.count);
+    }
+    sum.take()
+}
+
+/// An upper bound of the pick's ρ at share b + t: the water level of the lower bounds of its
+/// supporters' money, a convex piecewise-linear function of t. With the split of the
+/// water-filling at t = 0, (cost − Σ_capped money) / Σ_rest count·u is that level until the
+/// money of a capped bucket reaches its payment (a bend); the bucket then pays ρ·u like the rest
+/// and the next line starts. Only capped buckets can cross, as the others' money only rises while
+/// the level falls. Past the last piece computed the level stays at most its value there.
+pub(super) fn upper_path(
+    setup: &Setup,
+    st: &State,
+    ci: usize,
+    ev: &Eval,
+    buckets: &[Bucket],
+) -> Vec<Piece> {
+    // Each piece costs a pass over the capped buckets here and a comparison per competitor.
+    const MAX_PIECES: usize = 8;
+    let scaled = setup.scaled.get(ci).map(Vec::as_slice).unwrap_or(&[]);
+    let uniform = scaled.len() <= 1;
+    let u = |b: &Bucket| weight(scaled, uniform, b.util);
+    let capped = buckets.get(..ev.capped).unwrap_or(&[]);
+    let mut need0 = ev.need.clone();
+    let mut need1 = -counted_sum(capped, |c| st.lslope(c));
+    let mut capped: Vec<&Bucket> = capped.iter().collect();
+    // Each capped bucket's money, the slope of its lower bound and its weight as floats: a float
+    // test rules out the buckets that clearly cross after another one, and only the rest are
+    // compared exactly.
+    let mut approx: Vec<[f64; 3]> = capped
+        .iter()
+        .map(|b| {
+            let w = if uniform {
+                1.0
+            } else {
+                ratio_to_f64(u(b), &BigInt::one())
+            };
+            let val = st.approx.get(b.cls as usize).copied().unwrap_or(f64::NAN);
+            [val, ratio_to_f64(st.lslope(b.cls), &st.unit), w]
+        })
+        .collect();
+    let mut s = ev.s.clone();
+    let mut from = Frac::new(BigInt::zero(), BigInt::one());
+    let reach = st
+        .reach
+        .as_ref()
+        .map(|(n, d)| Frac::new(n.clone(), d.clone()));
+    let beyond = |t: &Frac| reach.as_ref().is_some_and(|r| t.cmp(r) != Ordering::Less);
+    let mut pieces = Vec::new();
+    while let Some((num, den)) = rho_frac(setup, &st.unit, ci, &s) {
+        let w = Frac::new(&need0 * &num, den);
+        let w1 = &need1 * &num;
+        let mut next: Option<(Frac, usize)> = None;
+        let line = [
+            ratio_to_f64(&need0, &st.unit),
+            ratio_to_f64(&need1, &st.unit),
+            ratio_to_f64(&s, &BigInt::one()),
+            from.to_f64(),
+        ];
+        let spans: Vec<(f64, f64)> = approx
+            .iter()
+            .map(|a| horizon::crossing_span(a, &line))
+            .collect();
+        let cut = spans.iter().map(|s| s.1).fold(f64::INFINITY, f64::min);
+        for (i, b) in capped.iter().enumerate() {
+            if spans.get(i).is_some_and(|s| s.0 > cut) {
+                continue;
+            }
+            let money = st.val(b.cls) * &s;
+            let pays = &need0 * u(b);
+            let t = if money >= pays {
+                Some(from.clone())
+            } else {
+                horizon::crossing(&money, &(st.lslope(b.cls) * &s), &pays, &(&need1 * u(b)))
+            };
+            if let Some(t) = t {
+                let t = if t.cmp(&from) == Ordering::Less {
+                    from.clone()
+                } else {
+                    t
+                };
+                if next
+                    .as_ref()
+                    .is_none_or(|(n, _)| t.cmp(n) == Ordering::Less)
+                {
+                    next = Some((t, i));
+                }
+            }
+        }
+        let Some((t, i)) = next.filter(|(t, _)| !beyond(t)) else {
+            pieces.push(Piece {
+                from,
+                to: None,
+                w,
+                w1,
+            });
+            break;
+        };
+        // Out of pieces: flat from the bend on, at the level there.
+        let last = (pieces.len() + 2 >= MAX_PIECES)
+            .then(|| Frac::new(&w.n * &t.d + &w1 * &t.n, &w.d * &t.d));
+        pieces.push(Piece {
+            from,
+            to: Some(t.clone()),
+            w,
+            w1,
+        });
+        if let Some(level) = last {
+            pieces.push(Piece {
+                from: t,
+                to: None,
+                w: level,
+                w1: BigInt::zero(),
+            });
+            break;
+        }
+        let b = capped.swap_remove(i);
+        approx.swap_remove(i);
+        need0 += st.val(b.cls) * b.count;
+        need1 += st.lslope(b.cls) * b.count;
+        s += u(b) * b.count;
+        from = t;
+    }
+    pieces
+}
+
+/// ρ = need · num / den for candidate `ci` when the supporters who pay ρ·u weigh `s` in all
+/// (their count when every supporter has the same utility).
+pub(super) fn rho_frac(
+    setup: &Setup,
+    unit: &BigInt,
+    ci: usize,
+    s: &BigInt,
+) -> Option<(BigInt, BigInt)> {
+    if setup.scaled.get(ci)?.len() <= 1 {
+        let (un, ud) = setup.uniform_util.get(ci)?;
+        Some((ud.clone(), unit * s * un))
+    } else {
+        Some((setup.scale.get(ci)?.clone(), unit * s))
+    }
+}
