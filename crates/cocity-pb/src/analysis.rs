@@ -30,7 +30,7 @@
 //! ```
 
 mod ejr;
-mod exact;
+pub(crate) mod exact;
 mod metrics;
 mod stats;
 mod voter_sat;
@@ -41,7 +41,7 @@ pub use crate::satisfaction::Sat;
 pub use ejr::{DEFAULT_WORK_LIMIT, EjrVerdict, EjrWitness, ejr_up_to_one};
 pub use metrics::{
     avg_satisfaction, funded_votes_per_voter, gini_coefficient, non_empty_handed,
-    non_empty_handed_share, pabutools_non_empty_handed,
+    non_empty_handed_share, pabutools_non_empty_handed, share_true,
 };
 pub use stats::{COST_BUCKET_BOUNDS_PERCENT, ProjectSupport, Stats, Summary, stats};
 pub use voter_sat::{ballots_per_project, voter_satisfactions};

@@ -338,19 +338,14 @@ impl SatProfile {
 
     /// Every voter's satisfaction with the set `selected`, kept once per group.
     pub fn voter_satisfaction(&self, selected: &[bool]) -> VoterSatisfaction {
-        let per_group = self.group_satisfaction(selected);
-        // Summed on the fast path: thousands of big-rational additions, each reducing its
-        // result, cost more than the count itself on a city's file.
-        let total = per_group
-            .iter()
-            .zip(&self.mult)
-            .fold(Q::ZERO, |acc, (v, &m)| acc.add(&v.mul_int(m)));
-        let voters = i128::try_from(self.voter_group.len()).unwrap_or(i128::MAX);
         VoterSatisfaction {
-            values: per_group.iter().map(Q::to_big).collect(),
+            values: self
+                .group_satisfaction(selected)
+                .iter()
+                .map(Q::to_big)
+                .collect(),
             counts: self.mult.clone(),
             of_voter: self.voter_group.clone(),
-            mean: total.div(&Q::int(voters)).unwrap_or(Q::ZERO).to_big(),
         }
     }
 }
@@ -367,7 +362,6 @@ pub struct VoterSatisfaction {
     counts: Vec<u64>,
     /// The index into `values` of each voter, in file order.
     of_voter: Vec<u32>,
-    mean: Money,
 }
 
 impl VoterSatisfaction {
@@ -399,7 +393,11 @@ impl VoterSatisfaction {
 
     /// The mean satisfaction; 0 when there are no voters (as pabutools' `mean_generator`).
     pub fn mean(&self) -> Money {
-        self.mean.clone()
+        if self.of_voter.is_empty() {
+            return Money::default();
+        }
+        let terms = self.values.iter().zip(self.counts.iter().copied());
+        crate::analysis::exact::weighted_sum(terms) / num_bigint::BigInt::from(self.of_voter.len())
     }
 
     /// How many voters have a positive satisfaction.

@@ -10,8 +10,8 @@ use num_traits::{One, Zero};
 
 use crate::model::Money;
 
-/// The values as numerators over one common denominator (the least one).
-pub(crate) fn over_common_denominator(values: &[Money]) -> (Vec<BigInt>, BigInt) {
+/// The least common multiple of the denominators, each distinct one taken once.
+fn least_common_denominator<'a>(values: impl Iterator<Item = &'a Money>) -> BigInt {
     let mut lcm = BigInt::one();
     let mut seen: HashMap<&BigInt, ()> = HashMap::new();
     for v in values {
@@ -19,6 +19,12 @@ pub(crate) fn over_common_denominator(values: &[Money]) -> (Vec<BigInt>, BigInt)
             lcm = lcm.lcm(v.denom());
         }
     }
+    lcm
+}
+
+/// The values as numerators over one common denominator (the least one).
+pub(crate) fn over_common_denominator(values: &[Money]) -> (Vec<BigInt>, BigInt) {
+    let lcm = least_common_denominator(values.iter());
     let mut factor: HashMap<&BigInt, BigInt> = HashMap::new();
     let numerators = values
         .iter()
@@ -35,21 +41,38 @@ pub(crate) fn over_common_denominator(values: &[Money]) -> (Vec<BigInt>, BigInt)
 
 /// The exact sum of `values`.
 pub(crate) fn sum(values: &[Money]) -> Money {
+    weighted_sum(values.iter().map(|v| (v, 1)))
+}
+
+/// The exact sum of count·value over `terms`.
+pub(crate) fn weighted_sum<'a, I>(terms: I) -> Money
+where
+    I: Iterator<Item = (&'a Money, u64)> + Clone,
+{
     // Satisfactions share a handful of denominators: numerators are added in place per
     // denominator, and only a file with many distinct ones takes the common-denominator route.
     const FEW: usize = 64;
+    let add = |n: &mut BigInt, v: &Money, count: u64| match count {
+        1 => *n += v.numer(),
+        _ => *n += v.numer() * count,
+    };
     let mut parts: Vec<(&BigInt, BigInt)> = Vec::new();
-    for v in values {
+    for (v, count) in terms.clone() {
         if let Some((_, n)) = parts.iter_mut().find(|(d, _)| *d == v.denom()) {
-            *n += v.numer();
+            add(n, v, count);
             continue;
         }
         if parts.len() >= FEW {
-            let (numerators, denom) = over_common_denominator(values);
-            let total = numerators.iter().fold(BigInt::zero(), |acc, n| acc + n);
-            return Money::new(total, denom);
+            let lcm = least_common_denominator(terms.clone().map(|(v, _)| v));
+            let mut total = BigInt::zero();
+            for (v, count) in terms {
+                total += v.numer() * (&lcm / v.denom()) * count;
+            }
+            return Money::new(total, lcm);
         }
-        parts.push((v.denom(), v.numer().clone()));
+        let mut n = BigInt::zero();
+        add(&mut n, v, count);
+        parts.push((v.denom(), n));
     }
     parts
         .into_iter()
@@ -77,5 +100,17 @@ mod tests {
         let many: Vec<Money> = (1..200).map(|d| q(1, d)).collect();
         let expected = many.iter().fold(q(0, 1), |acc, v| acc + v);
         assert_eq!(sum(&many), expected);
+        // Weighted, on both routes.
+        let weights = [3u64, 1, 0, 2, 5, 7];
+        let expected = values
+            .iter()
+            .zip(weights)
+            .fold(q(0, 1), |acc, (v, w)| acc + v * BigInt::from(w));
+        assert_eq!(weighted_sum(values.iter().zip(weights)), expected);
+        let expected = many
+            .iter()
+            .zip(1u64..)
+            .fold(q(0, 1), |acc, (v, w)| acc + v * BigInt::from(w));
+        assert_eq!(weighted_sum(many.iter().zip(1u64..)), expected);
     }
 }

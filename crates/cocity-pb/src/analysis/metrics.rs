@@ -99,12 +99,16 @@ pub fn non_empty_handed_share(
     election: &Election,
     winners: &[usize],
 ) -> Result<Money, AnalysisError> {
-    let flags = non_empty_handed(election, winners)?;
+    Ok(share_true(&non_empty_handed(election, winners)?))
+}
+
+/// The share of `flags` that are true (for instance of [`non_empty_handed`]); 0 when empty.
+pub fn share_true(flags: &[bool]) -> Money {
     if flags.is_empty() {
-        return Ok(Money::zero());
+        return Money::zero();
     }
     let yes = flags.iter().filter(|&&f| f).count();
-    Ok(Money::new(BigInt::from(yes), BigInt::from(flags.len())))
+    Money::new(BigInt::from(yes), BigInt::from(flags.len()))
 }
 
 /// pabutools' `percent_non_empty_handed` exactly: the mean of `CC_Sat`. For approval ballots

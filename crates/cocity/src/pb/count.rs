@@ -72,16 +72,10 @@ impl Summary {
     fn new(election: &Election, outcome: &Outcome) -> Result<Summary, Failure> {
         let flags = analysis::non_empty_handed(election, &outcome.winners)
             .map_err(|e| Failure::Usage(e.to_string()))?;
-        let non_empty = flags.iter().filter(|&&f| f).count();
-        // As analysis::non_empty_handed_share, without walking the ballots a second time.
-        let share = match flags.len() {
-            0 => cocity_pb::Money::default(),
-            n => cocity_pb::Money::new(non_empty.into(), n.into()),
-        };
         Ok(Summary {
             voters: flags.len(),
-            non_empty,
-            share,
+            non_empty: flags.iter().filter(|&&f| f).count(),
+            share: analysis::share_true(&flags),
             avg_satisfaction: outcome.voter_satisfaction.mean(),
         })
     }

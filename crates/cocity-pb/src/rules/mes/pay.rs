@@ -55,32 +55,22 @@ pub(super) fn pay(setup: &Setup, st: &mut State, ci: usize, ev: &Eval) -> Pick {
                     (Cow::Owned(&cap_unit * util), Cow::Owned(&cap_slope * util))
                 };
                 st.catch_up(cls);
-                let c = cls as usize;
-                let val = st.val.get(c).unwrap_or_else(|| zero());
                 // What is left after paying ρ·u; negative when the voter pays all it has.
-                let mut left = State::copy(&mut st.spare, val);
-                left -= cap.as_ref();
+                let left = st.val(cls) - cap.as_ref();
                 let pays_all = left.is_negative();
                 // The bound of what is left after paying the lower bound of ρ·u: exact at t = 0,
                 // and over the reach the chord of a convex function (see `leftover_slope`).
                 let slope = if st.tracking() {
-                    let mut rise =
-                        State::copy(&mut st.spare, st.slope.get(c).unwrap_or_else(|| zero()));
-                    rise -= cap_slope.as_ref();
-                    st.leftover_slope(&left, rise)
+                    st.leftover_slope(&left, st.slope(cls) - cap_slope.as_ref())
                 } else {
                     BigInt::zero()
                 };
                 // The lower bound: a supporter who pays ρ·u pays at most what it pays now, as ρ
                 // only falls; one who pays all it has keeps at least nothing.
                 let (lslope, payment, left) = if pays_all {
-                    st.spare.push(left);
-                    let all = State::copy(&mut st.spare, val);
-                    (BigInt::zero(), all, BigInt::zero())
+                    (BigInt::zero(), st.val(cls).clone(), BigInt::zero())
                 } else {
-                    let lslope =
-                        State::copy(&mut st.spare, st.lslope.get(c).unwrap_or_else(|| zero()));
-                    (lslope, State::copy(&mut st.spare, cap.as_ref()), left)
+                    (st.lslope(cls).clone(), cap.into_owned(), left)
                 };
                 let new = st.intern(left, slope, lslope);
                 trans.push((new, payment, 0, cls));
@@ -123,7 +113,7 @@ pub(super) fn pay(setup: &Setup, st: &mut State, ci: usize, ev: &Eval) -> Pick {
             max_pay = Some(payment);
         }
     }
-    let pick = Pick {
+    Pick {
         ci,
         rho: ev.rho.clone(),
         payers,
@@ -131,9 +121,7 @@ pub(super) fn pay(setup: &Setup, st: &mut State, ci: usize, ev: &Eval) -> Pick {
         max_pay: max_pay.cloned().unwrap_or_default(),
         total_pay: total.take(),
         unit: st.unit.clone(),
-    };
-    st.spare.extend(trans.into_iter().map(|t| t.1));
-    pick
+    }
 }
 
 /// gcd(a, b) where b is small and a may be long: a is reduced modulo b first, as the binary gcd

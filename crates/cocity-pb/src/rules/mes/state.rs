@@ -42,9 +42,6 @@ pub(super) struct State {
     pub(super) slope_approx: Vec<f64>,
     /// How far the bounds must hold, as numerator and denominator (`None`: for every t ≥ 0).
     pub(super) reach: Option<(BigInt, BigInt)>,
-    /// Buffers of dead classes and spent payments, for the next amounts: a payment makes a few
-    /// amounts per class it touches, and allocating each anew was a third of a long count.
-    pub(super) spare: Vec<BigInt>,
 }
 
 impl State {
@@ -87,7 +84,6 @@ impl State {
                 let r = r.to_big();
                 (r.numer().clone(), r.denom().clone())
             }),
-            spare: Vec::new(),
         };
         let unit = st.unit.clone();
         let c = st.intern(start, unit.clone(), unit);
@@ -128,33 +124,9 @@ impl State {
 
     /// Drops the slopes once the horizon is known to be no use.
     pub(super) fn stop_tracking(&mut self) {
-        self.spare.append(&mut self.slope);
-        self.spare.append(&mut self.lslope);
+        self.slope = Vec::new();
+        self.lslope = Vec::new();
         self.slope_approx = Vec::new();
-    }
-
-    /// A copy of `x` in a recycled buffer.
-    pub(super) fn copy(spare: &mut Vec<BigInt>, x: &BigInt) -> BigInt {
-        let mut b = spare.pop().unwrap_or_default();
-        b.clone_from(x);
-        b
-    }
-
-    /// Class `c` is held by no group any more: its amounts are never read again.
-    pub(super) fn recycle(&mut self, c: usize) {
-        let State {
-            val,
-            slope,
-            lslope,
-            spare,
-            ..
-        } = self;
-        for v in [val.get_mut(c), slope.get_mut(c), lslope.get_mut(c)]
-            .into_iter()
-            .flatten()
-        {
-            spare.push(std::mem::take(v));
-        }
     }
 
     /// The slope of an upper bound of max(0, a + b·t) over the tracked range of t, where a and
@@ -255,9 +227,6 @@ impl State {
         }
         if let Some(r) = self.refs.get_mut(from as usize) {
             *r = r.saturating_sub(1);
-            if *r == 0 && from != 0 {
-                self.recycle(from as usize);
-            }
         }
     }
 }
