@@ -139,6 +139,37 @@ fn wide_election() -> impl Strategy<Value = Election> {
     })
 }
 
+/// Elections in which no voter supports two projects (choose-1 ballots, or cumulative ballots
+/// naming one project with 1–3 points), which Equal Shares counts by its shortcut for disjoint
+/// supporters; shares start far below the costs so that Add1 goes through many of them, and
+/// costs repeat so that ρ's tie.
+fn single_choice_election() -> impl Strategy<Value = Election> {
+    (1usize..=7, 1usize..=14, any::<bool>()).prop_flat_map(|(np, nv, cumulative)| {
+        (
+            prop::collection::vec((1i64..=4, 1i64..=2), np),
+            (2i64..=400, 1i64..=3),
+            prop::collection::vec(prop::option::of((0u32..np as u32, 1i64..=3)), nv),
+        )
+            .prop_map(move |(costs, (budget, denom), ballots)| {
+                let costs: Vec<Money> = costs.into_iter().map(|(c, d)| m(c * 50) / m(d)).collect();
+                let vote_type = if cumulative {
+                    VoteType::Cumulative
+                } else {
+                    VoteType::Choose1
+                };
+                let ballots: Vec<Vec<(u32, i64)>> = ballots
+                    .into_iter()
+                    .map(|b| {
+                        b.map(|(p, points)| (p, if cumulative { points } else { 1 }))
+                            .into_iter()
+                            .collect()
+                    })
+                    .collect();
+                build(m(budget) / m(denom), &costs, &ballots, vote_type)
+            })
+    })
+}
+
 /// Approval elections full of exact ties: projects come as twins or triplets with the same
 /// cost and the same supporters, and costs take few values, so that equal ρ's (broken by id)
 /// meet every part of the engine, dropped candidates included.
@@ -404,6 +435,40 @@ proptest! {
     /// The same with exact ties everywhere.
     #[test]
     fn skipping_shares_changes_no_outcome_with_ties(e in tied_election()) {
+        skipping_matches_every_share(&e)?;
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// Disjoint supporters take a shortcut (each candidate evaluated once per run, and the next
+    /// share that changes anything computed directly): it must give the rounds' outcome, in the
+    /// rounds' order, and skip no share that matters.
+    #[test]
+    fn single_choice_ballots_match_the_direct_transcription(e in single_choice_election()) {
+        let b0 = &e.instance.budget / m(e.profile.len() as i64);
+        let sats: &[Sat] = if e.instance.vote_type.has_points() {
+            &[Sat::Points, Sat::Cost, Sat::Card]
+        } else {
+            &[Sat::Cost, Sat::Card, Sat::Effort]
+        };
+        for &sat in sats {
+            let o = run(&e, &CountSpec { rule: Rule::Mes, sat: Some(sat), completion: Completion::None });
+            prop_assert_eq!(&o.winners, &reference_mes(&e, sat, &b0), "sat {}", sat);
+            for p in o.projects.iter() {
+                if let cocity_pb::explain::Explanation::MesSelected { payments, .. } = &p.explanation {
+                    prop_assert_eq!(&payments.total, &e.instance.projects[p.index].cost);
+                }
+            }
+            let a = run(&e, &CountSpec { rule: Rule::Mes, sat: Some(sat), completion: Completion::Add1 });
+            let b = a.final_voter_budget.clone().unwrap();
+            let mut expect = reference_mes(&e, sat, &b);
+            if e.instance.total_cost(&expect) > e.instance.budget {
+                expect.clear();
+            }
+            prop_assert_eq!(&a.winners, &expect, "add1, sat {}", sat);
+        }
         skipping_matches_every_share(&e)?;
     }
 }

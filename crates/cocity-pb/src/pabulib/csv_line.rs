@@ -57,6 +57,19 @@ fn plain_cell(
     }
 }
 
+impl Cell {
+    /// A cell of a plain row, `chunk[from..to]`, in the line that starts at `line_start`.
+    fn plain_in_chunk(from: usize, to: usize, line_start: usize) -> Cell {
+        Cell {
+            start: from,
+            end: to,
+            raw_start: from - line_start,
+            quoted: false,
+            in_chunk: true,
+        }
+    }
+}
+
 /// How much text a refill takes at most, before completing its last line.
 const CHUNK: usize = 64 * 1024;
 
@@ -77,6 +90,9 @@ pub struct RowReader<R> {
     raw_in_chunk: Option<(usize, usize)>,
     /// An invalid byte met in a block, reported once the lines before it are read.
     deferred: Option<ReadError>,
+    /// The chunk has no quote and no line break but `\n` and `\r\n` (see [`is_plain`]): its
+    /// lines end at a `\n` and its cells at a `;`.
+    plain: bool,
 }
 
 impl<R: BufRead> RowReader<R> {
@@ -93,6 +109,7 @@ impl<R: BufRead> RowReader<R> {
             raw: String::new(),
             raw_in_chunk: None,
             deferred: None,
+            plain: false,
         }
     }
 
@@ -160,25 +177,37 @@ impl<R: BufRead> RowReader<R> {
         self.cells.clear();
         self.raw.clear();
         self.raw_in_chunk = None;
+        while self.pos >= self.chunk.len() {
+            if !self.refill()? {
+                return Ok(false);
+            }
+        }
+        if self.plain {
+            self.plain_row();
+            return Ok(true);
+        }
+        let Some(first) = self.next_line()? else {
+            return Ok(false);
+        };
+        self.row_line = self.line;
+        let mut pending = Some(first);
         let mut state = State::StartField;
         let mut field_start = 0usize;
         let mut raw_field_start = 0usize;
-        let mut first = true;
         loop {
-            let Some((a, b)) = self.next_line()? else {
-                if first {
-                    return Ok(false);
-                }
-                return Err(ReadError::new(
-                    self.row_line,
-                    None,
-                    "expected a closing \" for a quoted field, found the end of the file",
-                ));
+            let (a, b) = match pending.take() {
+                Some(line) => line,
+                None => match self.next_line()? {
+                    Some(line) => line,
+                    None => {
+                        return Err(ReadError::new(
+                            self.row_line,
+                            None,
+                            "expected a closing \" for a quoted field, found the end of the file",
+                        ));
+                    }
+                },
             };
-            if first {
-                self.row_line = self.line;
-                first = false;
-            }
             let line = self.chunk.get(a..b).unwrap_or("");
             // A one-line row is its own raw text in `chunk`; only rows spanning lines are copied.
             let raw_base = if self.raw_in_chunk.is_none() && self.raw.is_empty() {
@@ -321,6 +350,62 @@ impl<R: BufRead> RowReader<R> {
         }
     }
 
+    /// The next row of a plain chunk (see [`is_plain`]), which begins at `pos`: one line, no
+    /// quotes, so every cell is a range of the chunk between separators. The line's `;` and its
+    /// `\n` are found eight bytes at a time.
+    fn plain_row(&mut self) {
+        let bytes = self.chunk.as_bytes();
+        let start = self.pos;
+        self.line = self.line.saturating_add(1);
+        self.row_line = self.line;
+        let mut from = start;
+        let mut i = start;
+        let end = 'scan: loop {
+            let word = bytes
+                .get(i..i + 8)
+                .and_then(|w| <[u8; 8]>::try_from(w).ok());
+            let Some(word) = word else {
+                // The last bytes of the chunk, one at a time.
+                while let Some(&c) = bytes.get(i) {
+                    if c == b'\n' {
+                        break 'scan i;
+                    }
+                    if c == b';' {
+                        self.cells.push(Cell::plain_in_chunk(from, i, start));
+                        from = i + 1;
+                    }
+                    i += 1;
+                }
+                break bytes.len();
+            };
+            let w = u64::from_le_bytes(word);
+            let mut hits = byte_mask(w, b';') | byte_mask(w, b'\n');
+            while hits != 0 {
+                let k = i + (hits.trailing_zeros() / 8) as usize;
+                if bytes.get(k) == Some(&b'\n') {
+                    break 'scan k;
+                }
+                self.cells.push(Cell::plain_in_chunk(from, k, start));
+                from = k + 1;
+                hits &= hits - 1;
+            }
+            i += 8;
+        };
+        self.pos = (end + 1).min(bytes.len());
+        // A plain chunk has `\r` only before `\n`: it belongs to the line break.
+        let line_end = if end > start && bytes.get(end - 1) == Some(&b'\r') {
+            end - 1
+        } else {
+            end
+        };
+        self.raw_in_chunk = Some((start, line_end));
+        if line_end == start {
+            return;
+        }
+        self.cells
+            .push(Cell::plain_in_chunk(from, line_end.max(from), start));
+    }
+
     /// Before a row continues on the next line, which may need a new chunk: the cells still
     /// pointing into this chunk get their own copy. The open quoted field, `text[field_start..]`,
     /// moves after those copies; returns where it now starts.
@@ -400,6 +485,7 @@ impl<R: BufRead> RowReader<R> {
                 buf.drain(..3);
             }
         }
+        self.plain = is_plain(&buf);
         match String::from_utf8(buf) {
             Ok(s) => {
                 self.chunk = s;
@@ -435,6 +521,46 @@ impl<R: BufRead> RowReader<R> {
             }
         }
     }
+}
+
+/// The high bit of each byte of `w` that equals `x` (exact: no carry crosses bytes).
+fn byte_mask(w: u64, x: u8) -> u64 {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    let v = w ^ (u64::from(x) * 0x0101_0101_0101_0101);
+    !(((v & LOW7) + LOW7) | v) & !LOW7
+}
+
+/// Whether `b` holds no `"` and no byte that could begin a line break but `\n`, and `\r` only
+/// right before a `\n`: its lines can then be cut at each `\n` (less a `\r` before it) and its
+/// cells at each `;`, as most Pabulib files allow.
+///
+/// One pass without early exit, so that it runs on wide registers: most blocks are plain.
+fn is_plain(b: &[u8]) -> bool {
+    let odd = |c: u8, n: u8| {
+        (c == b'"')
+            | (c == 0x0b)
+            | (c == 0x0c)
+            | (c.wrapping_sub(0x1c) < 3)
+            | (c == 0xC2)
+            | (c == 0xE2)
+            | ((c == b'\r') & (n != b'\n'))
+    };
+    let Some((&last, _)) = b.split_last() else {
+        return true;
+    };
+    let next = b.get(1..).unwrap_or(&[]);
+    let mut any = odd(last, 0);
+    // Blocks of 64 pairs with no early exit inside, which the compiler turns into vector code.
+    for (cs, ns) in b.chunks(64).zip(next.chunks(64)) {
+        any |= cs
+            .iter()
+            .zip(ns)
+            .fold(false, |acc, (&c, &n)| acc | odd(c, n));
+        if any {
+            return false;
+        }
+    }
+    !any
 }
 
 /// Bytes that can begin a line break for `str.splitlines()`.
@@ -589,5 +715,144 @@ mod tests {
         assert!(r.next_row().unwrap());
         let e = r.next_row().unwrap_err();
         assert_eq!((e.line, e.column), (2, Some(2)));
+    }
+
+    /// Lines and cells of text without quotes or unusual line breaks, cut by hand.
+    fn cut_by_hand(text: &str) -> Vec<(u32, Vec<(String, u32)>)> {
+        let mut lines: Vec<&str> = text.split('\n').collect();
+        if text.ends_with('\n') {
+            lines.pop();
+        }
+        lines
+            .iter()
+            .enumerate()
+            .map(|(k, line)| {
+                let line = line.strip_suffix('\r').unwrap_or(line);
+                let mut col = 1;
+                let cells = if line.is_empty() {
+                    Vec::new()
+                } else {
+                    line.split(';')
+                        .map(|c| {
+                            let at = col;
+                            col += c.chars().count() as u32 + 1;
+                            (c.to_owned(), at)
+                        })
+                        .collect()
+                };
+                (k as u32 + 1, cells)
+            })
+            .collect()
+    }
+
+    fn rows_with_columns(text: &str) -> Vec<(u32, Vec<(String, u32)>)> {
+        let mut r = RowReader::new(text.as_bytes());
+        let mut out = Vec::new();
+        while r.next_row().unwrap() {
+            let cells = (0..r.len())
+                .map(|i| (r.cell(i).to_owned(), r.column(i, 0)))
+                .collect();
+            out.push((r.row_line(), cells));
+        }
+        out
+    }
+
+    /// Text of several blocks from pseudo-random pieces: LF and CRLF lines, empty lines and
+    /// cells, separators at every offset of the eight-byte words, letters of two bytes.
+    fn plain_text(seed: u64, crlf: bool) -> String {
+        let pieces = [
+            "",
+            "a",
+            "12",
+            ";",
+            "ł",
+            "voter_7",
+            ";;",
+            "Psie Pole-Zawidawie",
+        ];
+        let mut x = seed;
+        let mut text = String::new();
+        while text.len() < 3 * CHUNK + 100 {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let n = (x >> 60) as usize;
+            for k in 0..n {
+                let i = ((x >> (4 * k as u64 % 56)) & 7) as usize;
+                text.push_str(pieces[i]);
+            }
+            text.push_str(if crlf && x & 1 == 1 { "\r\n" } else { "\n" });
+        }
+        text
+    }
+
+    #[test]
+    fn plain_blocks_cut_rows_as_by_hand() {
+        for (seed, crlf) in [(1, false), (2, true), (3, true)] {
+            let text = plain_text(seed, crlf);
+            assert!(is_plain(text.as_bytes()));
+            assert_eq!(rows_with_columns(&text), cut_by_hand(&text), "seed {seed}");
+            // The last line without its line break.
+            let cut = text.trim_end_matches(['\r', '\n']);
+            assert_eq!(rows_with_columns(cut), cut_by_hand(cut), "seed {seed}");
+        }
+    }
+
+    #[test]
+    fn blocks_switch_between_plain_and_general_rows() {
+        // A plain block, then one with a quoted field across lines and a lone CR, then plain.
+        let plain = plain_text(4, true);
+        let mut text = plain.clone();
+        text.push_str("q;\"x;\r\ny\";z\rlast;1\n");
+        let after = plain_text(5, false);
+        text.push_str(&after);
+        let rows = rows_with_columns(&text);
+        let head = cut_by_hand(&plain);
+        let n = head.len();
+        assert_eq!(rows.get(..n), Some(&head[..]));
+        let cells = |r: &(u32, Vec<(String, u32)>)| -> Vec<String> {
+            r.1.iter().map(|(c, _)| c.clone()).collect()
+        };
+        assert_eq!(cells(&rows[n]), ["q", "x;y", "z"]);
+        assert_eq!(rows[n].0, n as u32 + 1);
+        assert_eq!(cells(&rows[n + 1]), ["last", "1"]);
+        assert_eq!(rows[n + 1].0, n as u32 + 3);
+        let tail: Vec<_> = cut_by_hand(&after)
+            .into_iter()
+            .map(|(line, cells)| (line + n as u32 + 3, cells))
+            .collect();
+        assert_eq!(rows.get(n + 2..), Some(&tail[..]));
+    }
+
+    #[test]
+    fn plain_means_no_quote_and_only_lf_or_crlf_breaks() {
+        assert!(is_plain(b""));
+        assert!(is_plain("a;b\r\nc;\u{e9}\n".as_bytes()));
+        for odd in [
+            "a\"b",
+            "a\rb",
+            "a\r",
+            "a\x0bb",
+            "a\x1db",
+            "a\u{85}",
+            "a\u{2028}b",
+            "a\u{a0}",
+        ] {
+            assert!(!is_plain(odd.as_bytes()), "{odd:?}");
+        }
+        // A CRLF across the 64-byte blocks of the test.
+        let mut t = "x".repeat(63);
+        t.push_str("\r\n");
+        assert!(is_plain(t.as_bytes()));
+        t.push('\r');
+        assert!(!is_plain(t.as_bytes()));
+    }
+
+    #[test]
+    fn byte_mask_marks_exactly_the_equal_bytes() {
+        let w = u64::from_le_bytes(*b";a;\xbb;\x3a\x3c;");
+        assert_eq!(byte_mask(w, b';'), 0x8000_0080_0080_0080);
+        assert_eq!(byte_mask(u64::MAX, 0xff), 0x8080_8080_8080_8080);
+        assert_eq!(byte_mask(0, b';'), 0);
     }
 }

@@ -12,6 +12,9 @@
 //!   the few classes among a project's supporters instead of the supporters themselves;
 //! - candidates are examined in order of their last ρ, a lower bound of the current one, and
 //!   the round stops examining once the bound exceeds the best ρ found (pabutools' order).
+//!
+//! When no voter supports two candidates (choose-1 ballots), no purchase changes another
+//! candidate's ρ, and a run takes the shortcut of [`disjoint`] instead of rounds.
 
 use std::borrow::Cow;
 use std::cmp::Ordering;
@@ -28,6 +31,7 @@ use crate::satisfaction::SatProfile;
 
 use super::Ctx;
 use accum::Accum;
+use disjoint::Shortcut;
 use fill::{
     Bucket, Eval, Scratch, gather, rho_frac, slope_sum, upper_path, water_fill, weight, zero,
 };
@@ -39,6 +43,7 @@ pub(crate) use pay::replay_payments;
 use state::State;
 
 mod accum;
+mod disjoint;
 mod fill;
 mod frac;
 mod ghost;
@@ -72,6 +77,8 @@ pub(crate) struct Setup {
     rank: Vec<u32>,
     /// Voters (with multiplicity) among each candidate's supporters.
     pub supporters: Vec<u64>,
+    /// Set when runs can take the shortcut for disjoint supporters.
+    shortcut: Option<Shortcut>,
 }
 
 impl Setup {
@@ -172,6 +179,16 @@ impl Setup {
                     .unwrap_or((BigInt::one(), BigInt::one())),
             );
         }
+        let disjoint = (0..sp.n_groups()).all(|g| {
+            sp.items(g)
+                .iter()
+                .filter(|&&(p, u)| {
+                    cand_of.get(p as usize).is_some_and(|&c| c != u32::MAX)
+                        && sp.util(u).is_positive()
+                })
+                .count()
+                <= 1
+        });
         let init_bound = cands
             .iter()
             .map(|&p| {
@@ -182,7 +199,7 @@ impl Setup {
                 Frac::from_q(&q)
             })
             .collect();
-        Setup {
+        let mut setup = Setup {
             cost: cands.iter().map(|&p| ctx.cost(p).clone()).collect(),
             cost_denoms: cands.iter().fold(BigInt::one(), |acc, &p| {
                 acc.lcm(ctx.cost(p).to_big().denom())
@@ -198,7 +215,10 @@ impl Setup {
             sup,
             init_bound,
             supporters,
-        }
+            shortcut: None,
+        };
+        setup.shortcut = Shortcut::new(&setup, disjoint);
+        setup
     }
 
     fn supporters_of(&self, ci: usize) -> &[(u32, u32, u64)] {
@@ -249,10 +269,7 @@ pub(crate) struct Run {
     pub picks: Vec<Pick>,
     /// Σ cost of the picks.
     pub cost: Q,
-    group_class: Vec<u32>,
-    /// Class amounts in units of 1/`unit`.
-    class_val: Vec<BigInt>,
-    unit: BigInt,
+    held: Held,
     /// When the run was asked to track it: every share in [b, b + t) gives the same picks.
     /// `None` when not tracked, or when no share above b changes anything.
     pub stable_for: Option<Q>,
@@ -270,9 +287,11 @@ impl Run {
             b: Q::from_money(&b),
             picks: Vec::new(),
             cost: Q::ZERO,
-            group_class: vec![1; n_groups],
-            class_val: vec![BigInt::zero(), b.numer().clone()],
-            unit: b.denom().clone(),
+            held: Held::Classes {
+                group_class: vec![1; n_groups],
+                class_val: vec![BigInt::zero(), b.numer().clone()],
+                unit: b.denom().clone(),
+            },
             stable_for: None,
             round_limits: Vec::new(),
         }
@@ -320,15 +339,46 @@ impl Run {
 
     /// The money the supporters of candidate `ci` held at the end of the run.
     pub fn supporters_money(&self, setup: &Setup, ci: usize) -> Money {
-        let mut sum = BigInt::zero();
-        for &(g, _, m) in setup.supporters_of(ci) {
-            let cls = self.group_class.get(g as usize).copied().unwrap_or(0);
-            if let Some(val) = self.class_val.get(cls as usize) {
-                sum += val * m;
+        match &self.held {
+            Held::Classes {
+                group_class,
+                class_val,
+                unit,
+            } => {
+                let mut sum = BigInt::zero();
+                for &(g, _, m) in setup.supporters_of(ci) {
+                    let cls = group_class.get(g as usize).copied().unwrap_or(0);
+                    if let Some(val) = class_val.get(cls as usize) {
+                        sum += val * m;
+                    }
+                }
+                Money::new(sum, unit.clone())
+            }
+            Held::Shares { bought } => {
+                let voters = setup.supporters.get(ci).copied().unwrap_or(0);
+                let held = self.b.mul_int(voters);
+                let held = if bought.get(ci).copied().unwrap_or(false) {
+                    held.sub(setup.cand_cost(ci))
+                } else {
+                    held
+                };
+                held.to_big()
             }
         }
-        Money::new(sum, self.unit.clone())
     }
+}
+
+/// What the voters hold at the end of a run.
+enum Held {
+    /// Each group's budget class, and the classes' amounts in units of 1/`unit`.
+    Classes {
+        group_class: Vec<u32>,
+        class_val: Vec<BigInt>,
+        unit: BigInt,
+    },
+    /// A run of the [`disjoint`] shortcut: every voter holds the share, but the supporters of a
+    /// bought candidate, who paid cost / supporters each.
+    Shares { bought: Vec<bool> },
 }
 
 /// The first picks of a run, proved by a run at a smaller share (see [`Run::prefix_at`]): the
@@ -353,6 +403,9 @@ pub(crate) struct Track {
 /// One run with per-voter share `b`. With `track`, the run also finds how far the share can
 /// grow with the same picks ([`Run::stable_for`]).
 pub(crate) fn run(setup: &Setup, sp: &SatProfile, b: &Q, track: Option<&Track>) -> Run {
+    if let Some(short) = &setup.shortcut {
+        return disjoint::run(setup, short, b, track.is_some());
+    }
     let b_big = b.to_big();
     let mut st = State::new(setup, &b_big, sp.n_groups(), track);
     let mut horizon = track.map(|t| {
@@ -576,9 +629,11 @@ pub(crate) fn run(setup: &Setup, sp: &SatProfile, b: &Q, track: Option<&Track>) 
         b: b.clone(),
         picks,
         cost: spent,
-        group_class: st.group_class,
-        class_val: st.val,
-        unit: st.unit,
+        held: Held::Classes {
+            group_class: st.group_class,
+            class_val: st.val,
+            unit: st.unit,
+        },
         stable_for,
         round_limits,
     }
