@@ -248,32 +248,36 @@ impl Profile {
             ));
         }
         let (text_len, ends_len) = (self.text.len(), self.cell_ends.len());
+        self.cell_ends.reserve(self.extra_count);
         let mut count = 0;
         for cell in cells {
             count += 1;
             self.text.push_str(cell);
-            match to_u32(self.text.len()) {
-                Ok(end) => self.cell_ends.push(end),
-                Err(e) => {
-                    self.text.truncate(text_len);
-                    self.cell_ends.truncate(ends_len);
-                    return Err(e);
-                }
-            }
+            // Truncation is caught below: the text only grows, so if its final length fits in
+            // u32, so did every end pushed on the way.
+            self.cell_ends.push(self.text.len() as u32);
         }
-        if count != self.extra_count {
-            self.text.truncate(text_len);
-            self.cell_ends.truncate(ends_len);
-            return Err(format!(
+        let error = if count != self.extra_count {
+            Some(format!(
                 "expected {} voter cells, got {count}",
                 self.extra_count
-            ));
+            ))
+        } else {
+            to_u32(self.text.len()).err()
+        };
+        if let Some(e) = error {
+            self.text.truncate(text_len);
+            self.cell_ends.truncate(ends_len);
+            return Err(e);
         }
         if self.starts.is_empty() {
             self.starts.push(0);
         }
-        self.items.extend_from_slice(projects);
-        self.points.extend_from_slice(points);
+        // Element by element: ballots are short, and a copy call costs more than the loop.
+        self.items.extend(projects.iter().copied());
+        if !points.is_empty() {
+            self.points.extend_from_slice(points);
+        }
         self.starts.push(to_u32(self.items.len())?);
         self.lines.push(line);
         Ok(())
@@ -399,5 +403,25 @@ mod tests {
         assert_eq!(w.line(), 6);
         assert!(p.voter(2).is_none());
         assert!(p.push(7, &["v3"], &[], &[]).is_err());
+    }
+
+    #[test]
+    fn push_cells_refuses_a_wrong_shape_and_keeps_the_profile() {
+        let mut p = Profile::new(vec!["voter_id".into(), "vote".into(), "age".into()]);
+        p.push_cells(3, ["v1", "34"], &[1], &[]).unwrap();
+        let before = p.clone();
+        assert!(p.push_cells(4, ["v2"], &[0], &[]).is_err());
+        assert!(p.push_cells(4, ["v2", "5", "x"], &[0], &[]).is_err());
+        assert!(
+            p.push_cells(4, ["v2", "5"], &[0, 1], &[Points::from_integer(1)])
+                .is_err()
+        );
+        assert_eq!(p, before);
+        p.push_cells(5, ["v3", ""], &[0, 1], &[]).unwrap();
+        let v = p.voter(1).unwrap();
+        assert_eq!(
+            (v.id(), v.cell("age"), v.projects(), v.line()),
+            ("v3", Some(""), &[0, 1][..], 5)
+        );
     }
 }

@@ -170,6 +170,8 @@ impl SatProfile {
         // With cost, card and effort a project's utility is the same on every ballot: it is
         // interned once per project rather than hashed once per vote.
         let mut project_util: Vec<Option<u32>> = vec![None; n_projects];
+        let mut empty_group: Option<u32> = None;
+        let mut single_group: Vec<Option<u32>> = vec![None; n_projects];
         for v in e.profile.voters() {
             ballot.clear();
             let projects = v.projects();
@@ -235,14 +237,32 @@ impl SatProfile {
                 }
             }
             ballot.sort_unstable();
-            let g = match group_ids.get(&ballot) {
-                Some(&g) => g,
+            // Ballots of at most one project (all of them on choose-1 files) are found by
+            // index, not by hashing; the same ballot always takes the same path.
+            let slot = match ballot.as_slice() {
+                [] => Some(&mut empty_group),
+                &[(p, u)] if Some(u) == project_util.get(p as usize).copied().flatten() => {
+                    single_group.get_mut(p as usize)
+                }
+                _ => None,
+            };
+            let known = match &slot {
+                Some(slot) => **slot,
+                None => group_ids.get(&ballot).copied(),
+            };
+            let g = match known {
+                Some(g) => g,
                 None => {
                     let g = sp.mult.len() as u32;
                     sp.mult.push(0);
                     sp.items.extend_from_slice(&ballot);
                     sp.starts.push(sp.items.len() as u32);
-                    group_ids.insert(ballot.clone(), g);
+                    match slot {
+                        Some(slot) => *slot = Some(g),
+                        None => {
+                            group_ids.insert(ballot.clone(), g);
+                        }
+                    }
                     g
                 }
             };
@@ -494,5 +514,27 @@ mod tests {
         assert_eq!(sat.satisfied(), 2);
         assert_eq!(sat.mean(), m(4));
         assert_eq!(VoterSatisfaction::default().mean(), m(0));
+    }
+
+    #[test]
+    fn ballots_group_by_content_whatever_their_length() {
+        // Empty and one-project ballots are grouped by index, longer ones by hashing; a
+        // duplicate inside a ballot collapses it to one project.
+        let text = "META\nkey;value\nbudget;10\nvote_type;approval\n\
+                    PROJECTS\nproject_id;cost\na;4\nb;4\nc;6\n\
+                    VOTES\nvoter_id;vote\n1;b\n2;\n3;a,c\n4;b,b\n5;c,a\n6;\n7;a\n8;b\n";
+        let Ok(e) = crate::pabulib::read_str(text) else {
+            panic!("the test election does not parse");
+        };
+        for sat in [Sat::Cost, Sat::Card, Sat::Effort] {
+            let sp = SatProfile::build(&e, sat);
+            assert_eq!(sp.voter_group, [0, 1, 2, 0, 2, 1, 3, 0], "{sat:?}");
+            assert_eq!(sp.mult, [3, 2, 2, 1]);
+            let projects = |g: usize| -> Vec<u32> { sp.items(g).iter().map(|i| i.0).collect() };
+            assert_eq!(projects(0), [1]);
+            assert!(projects(1).is_empty());
+            assert_eq!(projects(2), [0, 2]);
+            assert_eq!(projects(3), [0]);
+        }
     }
 }
