@@ -203,32 +203,7 @@ impl Profile {
         projects: &[u32],
         points: &[Points],
     ) -> Result<(), String> {
-        if cells.len() != self.extra_count {
-            return Err(format!(
-                "expected {} voter cells, got {}",
-                self.extra_count,
-                cells.len()
-            ));
-        }
-        if !points.is_empty() && points.len() != projects.len() {
-            return Err(format!(
-                "{} projects but {} points",
-                projects.len(),
-                points.len()
-            ));
-        }
-        if self.starts.is_empty() {
-            self.starts.push(0);
-        }
-        for cell in cells {
-            self.text.push_str(cell);
-            self.cell_ends.push(to_u32(self.text.len())?);
-        }
-        self.items.extend_from_slice(projects);
-        self.points.extend_from_slice(points);
-        self.starts.push(to_u32(self.items.len())?);
-        self.lines.push(line);
-        Ok(())
+        self.push_cells(line, cells.iter().copied(), projects, points)
     }
 
     /// Like [`Profile::push`], with the text cells taken from an iterator, so that a streaming
@@ -247,8 +222,9 @@ impl Profile {
                 points.len()
             ));
         }
+        // Checked before anything is appended, so that a refused voter leaves no trace.
+        let items_end = to_u32(self.items.len().saturating_add(projects.len()))?;
         let (text_len, ends_len) = (self.text.len(), self.cell_ends.len());
-        self.cell_ends.reserve(self.extra_count);
         let mut count = 0;
         for cell in cells {
             count += 1;
@@ -278,7 +254,7 @@ impl Profile {
         if !points.is_empty() {
             self.points.extend_from_slice(points);
         }
-        self.starts.push(to_u32(self.items.len())?);
+        self.starts.push(items_end);
         self.lines.push(line);
         Ok(())
     }

@@ -170,6 +170,7 @@ impl SatProfile {
         // With cost, card and effort a project's utility is the same on every ballot: it is
         // interned once per project rather than hashed once per vote.
         let mut project_util: Vec<Option<u32>> = vec![None; n_projects];
+        let utility_per_project = matches!(sat, Sat::Cost | Sat::Card | Sat::Effort);
         let mut empty_group: Option<u32> = None;
         let mut single_group: Vec<Option<u32>> = vec![None; n_projects];
         for v in e.profile.voters() {
@@ -239,11 +240,10 @@ impl SatProfile {
             ballot.sort_unstable();
             // Ballots of at most one project (all of them on choose-1 files) are found by
             // index, not by hashing; the same ballot always takes the same path.
+            // Points and Borda give a utility per ballot, not per project: those are hashed.
             let slot = match ballot.as_slice() {
                 [] => Some(&mut empty_group),
-                &[(p, u)] if Some(u) == project_util.get(p as usize).copied().flatten() => {
-                    single_group.get_mut(p as usize)
-                }
+                &[(p, _)] if utility_per_project => single_group.get_mut(p as usize),
                 _ => None,
             };
             let known = match &slot {

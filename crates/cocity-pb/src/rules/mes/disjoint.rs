@@ -55,7 +55,6 @@ impl Shortcut {
 /// the share reaches the next threshold above it.
 pub(super) fn run(setup: &Setup, short: &Shortcut, b: &Q, track: bool) -> Run {
     let mut picks = Vec::new();
-    let mut bought = vec![false; setup.n_cands()];
     let mut spent = Q::ZERO;
     let mut next: Option<&Q> = None;
     for &ci in &short.order {
@@ -80,15 +79,12 @@ pub(super) fn run(setup: &Setup, short: &Shortcut, b: &Q, track: bool) -> Run {
             unit: cost.denom() * payers,
         });
         spent = spent.add(setup.cand_cost(ci));
-        if let Some(x) = bought.get_mut(ci) {
-            *x = true;
-        }
     }
     Run {
         b: b.clone(),
         picks,
         cost: spent,
-        held: Held::Shares { bought },
+        held: Held::Shares,
         stable_for: next.filter(|_| track).map(|from| from.sub(b)),
         round_limits: Vec::new(),
     }

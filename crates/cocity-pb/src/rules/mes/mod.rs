@@ -354,10 +354,10 @@ impl Run {
                 }
                 Money::new(sum, unit.clone())
             }
-            Held::Shares { bought } => {
+            Held::Shares => {
                 let voters = setup.supporters.get(ci).copied().unwrap_or(0);
                 let held = self.b.mul_int(voters);
-                let held = if bought.get(ci).copied().unwrap_or(false) {
+                let held = if self.picks.iter().any(|p| p.ci == ci) {
                     held.sub(setup.cand_cost(ci))
                 } else {
                     held
@@ -377,8 +377,8 @@ enum Held {
         unit: BigInt,
     },
     /// A run of the [`disjoint`] shortcut: every voter holds the share, but the supporters of a
-    /// bought candidate, who paid cost / supporters each.
-    Shares { bought: Vec<bool> },
+    /// bought candidate (one of the picks), who paid cost / supporters each.
+    Shares,
 }
 
 /// The first picks of a run, proved by a run at a smaller share (see [`Run::prefix_at`]): the
