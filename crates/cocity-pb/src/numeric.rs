@@ -247,6 +247,10 @@ impl Q {
         if n == i128::MIN || den <= 0 {
             return None;
         }
+        // Integers (whole costs, counts) are most values: the gcd loop would take a step per bit.
+        if den == 1 {
+            return Some(Q::Small(n, 1));
+        }
         let g = gcd(n.unsigned_abs(), den.unsigned_abs());
         if g > 1 {
             let g = g as i128;
@@ -263,6 +267,9 @@ fn gcd(mut a: u128, mut b: u128) -> u128 {
     }
     if b == 0 {
         return a;
+    }
+    if a == 1 || b == 1 {
+        return 1;
     }
     let shift = (a | b).trailing_zeros();
     a >>= a.trailing_zeros();

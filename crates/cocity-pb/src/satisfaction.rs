@@ -179,8 +179,14 @@ impl SatProfile {
             let points = v.points();
             match sat {
                 Sat::Cost | Sat::Card | Sat::Effort => {
-                    named_set(projects, points, cardinal, &mut seen);
-                    for &p in &seen {
+                    // A project listed twice has one utility: the sort below brings the copies
+                    // together and the dedup after it keeps one, in linear time on long ballots.
+                    let listed = if cardinal && points.len() != projects.len() {
+                        &[][..]
+                    } else {
+                        projects
+                    };
+                    for &p in listed {
                         let Some(cost) = costs.get(p as usize) else {
                             continue;
                         };
@@ -238,6 +244,9 @@ impl SatProfile {
                 }
             }
             ballot.sort_unstable();
+            if utility_per_project {
+                ballot.dedup_by_key(|(p, _)| *p);
+            }
             // Ballots of at most one project (all of them on choose-1 files) are found by
             // index, not by hashing; the same ballot always takes the same path.
             // Points and Borda give a utility per ballot, not per project: those are hashed.

@@ -218,6 +218,48 @@ fn every_file_round_trips_through_the_writer() {
 }
 
 #[test]
+fn keeping_fewer_voter_cells_keeps_every_ballot() {
+    use pabulib::VoterCells;
+    for path in pb_files() {
+        let all = pabulib::read_path(&path).unwrap();
+        let ids = pabulib::read_path_keeping(&path, VoterCells::IdOnly).unwrap();
+        let none = pabulib::read_path_keeping(&path, VoterCells::None).unwrap();
+        let name = path.display();
+        assert_eq!(ids.instance, all.instance, "{name}");
+        assert_eq!(none.instance, all.instance, "{name}");
+        let ballots: Vec<&str> = all
+            .profile
+            .columns
+            .iter()
+            .map(String::as_str)
+            .filter(|c| *c == "vote" || *c == "points")
+            .collect();
+        assert_eq!(none.profile.columns, ballots, "{name}");
+        assert_eq!(none.profile.text_columns().count(), 0, "{name}");
+        assert_eq!(
+            ids.profile.text_columns().collect::<Vec<_>>(),
+            ["voter_id"],
+            "{name}"
+        );
+        assert_eq!(none.profile.len(), all.profile.len(), "{name}");
+        for ((a, i), n) in all
+            .profile
+            .voters()
+            .zip(ids.profile.voters())
+            .zip(none.profile.voters())
+        {
+            for v in [i, n] {
+                assert_eq!(v.projects(), a.projects(), "{name} line {}", a.line());
+                assert_eq!(v.points(), a.points(), "{name} line {}", a.line());
+                assert_eq!(v.line(), a.line(), "{name}");
+            }
+            assert_eq!(i.id(), a.id(), "{name} line {}", a.line());
+            assert_eq!(n.id(), "", "{name}");
+        }
+    }
+}
+
+#[test]
 fn read_paths_reads_a_file_set_and_names_the_failing_file() {
     let dir = data_dir();
     let set = [

@@ -230,9 +230,23 @@ fn count_explains_every_project() {
     let payments = bought["payments"].as_array().unwrap();
     assert!(!payments.is_empty());
     assert!(payments[0]["voter"].is_string() && payments[0]["paid"].is_string());
+    let satisfaction = v["voters"]["satisfaction"].as_array().unwrap();
     assert_eq!(
-        v["voters"]["satisfaction"].as_array().unwrap().len(),
+        satisfaction.len(),
         v["voters"]["count"].as_u64().unwrap() as usize
+    );
+    // The count reads only the voters' ids, and names each voter by the id in the file.
+    let e = cocity_pb::pabulib::read_path(&file).unwrap();
+    let ids: Vec<&str> = e.profile.voters().map(|voter| voter.id()).collect();
+    let named: Vec<&str> = satisfaction
+        .iter()
+        .map(|s| s["voter"].as_str().unwrap())
+        .collect();
+    assert_eq!(named, ids);
+    assert!(
+        payments
+            .iter()
+            .all(|p| ids.contains(&p["voter"].as_str().unwrap()))
     );
 }
 

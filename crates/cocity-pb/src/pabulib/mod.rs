@@ -50,14 +50,48 @@ pub use writer::write;
 /// checker so that both agree on lines and cells.
 pub(crate) use csv_line::RowReader;
 
+/// Which of a voter's cells besides `vote` and `points` a read keeps in the
+/// [`Profile`](crate::model::Profile). Every cell is read and checked either way; a count needs
+/// none of them, and storing 100,000 voters' ids, ages and districts costs more than cutting
+/// their rows.
+///
+/// ```
+/// use cocity_pb::pabulib::{self, VoterCells};
+///
+/// let text = "META\nkey;value\nbudget;10\nvote_type;approval\nPROJECTS\nproject_id;cost\n\
+///             1;5\nVOTES\nvoter_id;vote;district\nv1;1;north\n";
+/// let e = pabulib::read_keeping(text.as_bytes(), VoterCells::IdOnly)?;
+/// assert_eq!(e.profile.columns, ["voter_id", "vote"]);
+/// assert_eq!(e.profile.voter(0).map(|v| v.id()), Some("v1"));
+/// let e = pabulib::read_keeping(text.as_bytes(), VoterCells::None)?;
+/// assert_eq!(e.profile.columns, ["vote"]);
+/// assert_eq!(e.profile.voter(0).map(|v| v.projects()), Some(&[0][..]));
+/// # Ok::<(), pabulib::ReadError>(())
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum VoterCells {
+    /// Every cell (`voter_id`, `age`, `district`, ...): what writing the file back needs.
+    #[default]
+    All,
+    /// Only `voter_id`, to name voters in explanations.
+    IdOnly,
+    /// None: the profile's columns are `vote` and `points` only.
+    None,
+}
+
 /// Reads an election from any buffered reader, streaming.
 pub fn read<R: BufRead>(r: R) -> Result<Election, ReadError> {
-    reader::read_with_notices(r).map(|(e, _)| e)
+    read_keeping(r, VoterCells::All)
+}
+
+/// Reads an election keeping only some of the voters' cells.
+pub fn read_keeping<R: BufRead>(r: R, cells: VoterCells) -> Result<Election, ReadError> {
+    reader::read_with_notices(r, cells).map(|(e, _)| e)
 }
 
 /// Reads an election and the [`Notice`]s about what was unusual but handled.
 pub fn read_with_notices<R: BufRead>(r: R) -> Result<(Election, Vec<Notice>), ReadError> {
-    reader::read_with_notices(r)
+    reader::read_with_notices(r, VoterCells::All)
 }
 
 /// Reads an election from text.
@@ -67,14 +101,25 @@ pub fn read_str(s: &str) -> Result<Election, ReadError> {
 
 /// Reads an election from a file; the error names the file.
 pub fn read_path(p: &Path) -> Result<Election, ReadError> {
-    read_path_with_notices(p).map(|(e, _)| e)
+    read_path_keeping(p, VoterCells::All)
+}
+
+/// Reads an election from a file keeping only some of the voters' cells; the error names the
+/// file.
+pub fn read_path_keeping(p: &Path, cells: VoterCells) -> Result<Election, ReadError> {
+    read_file(p, cells).map(|(e, _)| e)
 }
 
 /// Reads an election from a file with its notices; the error names the file.
 pub fn read_path_with_notices(p: &Path) -> Result<(Election, Vec<Notice>), ReadError> {
+    read_file(p, VoterCells::All)
+}
+
+fn read_file(p: &Path, cells: VoterCells) -> Result<(Election, Vec<Notice>), ReadError> {
     let file = File::open(p)
         .map_err(|e| ReadError::new(0, None, format!("cannot open the file: {e}")).with_path(p))?;
-    reader::read_with_notices(BufReader::with_capacity(1 << 16, file)).map_err(|e| e.with_path(p))
+    reader::read_with_notices(BufReader::with_capacity(1 << 16, file), cells)
+        .map_err(|e| e.with_path(p))
 }
 
 /// Reads a file set, e.g. the district budgets of one city, each file one election, in order.

@@ -7,9 +7,13 @@ use std::io::BufRead;
 
 use crate::model::{Election, Instance, Money, Points, Profile, Project, VoteType};
 
+use super::VoterCells;
 use super::csv_line::RowReader;
 use super::error::{Notice, ReadError};
 use super::number::{parse_money, parse_points, py_strip};
+
+/// The most voters a read makes room for from META's `num_votes` before seeing them.
+const RESERVE_VOTERS_AT_MOST: usize = 1 << 20;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Section {
@@ -21,14 +25,18 @@ enum Section {
 
 /// Where the ballot cells of a VOTES row are, resolved once from the header.
 struct VotesLayout {
+    /// The header as written, which a second VOTES section must repeat.
+    header: Vec<String>,
     vote: Option<usize>,
     points: Option<usize>,
-    /// Header positions of the text cells, in [`Profile::text_columns`] order.
+    /// Header position of `voter_id`, which notices name the voter by.
+    voter_id: Option<usize>,
+    /// Header positions of the text cells kept, in [`Profile::text_columns`] order.
     text: Vec<usize>,
-    header_len: usize,
 }
 
 struct Reader {
+    voter_cells: VoterCells,
     section: Section,
     seen: [u32; 3],
     meta: Vec<(String, String)>,
@@ -59,9 +67,13 @@ struct Reader {
 }
 
 /// Reads a whole election, returning the notices too.
-pub fn read_with_notices<R: BufRead>(input: R) -> Result<(Election, Vec<Notice>), ReadError> {
+pub fn read_with_notices<R: BufRead>(
+    input: R,
+    voter_cells: VoterCells,
+) -> Result<(Election, Vec<Notice>), ReadError> {
     let mut rows = RowReader::new(input);
     let mut r = Reader {
+        voter_cells,
         section: Section::None,
         seen: [0; 3],
         meta: Vec::new(),
@@ -259,8 +271,8 @@ impl Reader {
                 self.projects_header_line = line;
             }
             Section::Votes => {
-                if let Some(p) = &self.profile {
-                    if header != p.columns {
+                if let Some(layout) = &self.layout {
+                    if header != layout.header {
                         return Err(ReadError::new(
                             line,
                             Some(1),
@@ -272,19 +284,47 @@ impl Reader {
                     }
                     return Ok(());
                 }
-                let layout = VotesLayout {
+                let kept = |c: &str| match self.voter_cells {
+                    VoterCells::All => true,
+                    VoterCells::IdOnly => c == "voter_id",
+                    VoterCells::None => false,
+                };
+                let is_ballot = |c: &str| c == "vote" || c == "points";
+                let text = header
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, c)| !is_ballot(c) && kept(c))
+                    .map(|(i, _)| i)
+                    .collect();
+                let columns = header
+                    .iter()
+                    .filter(|c| is_ballot(c) || kept(c))
+                    .cloned()
+                    .collect();
+                let mut profile = Profile::new(columns);
+                // META's own count, trusted only so far: a file that claims more voters than
+                // it holds costs at most this much unused (untouched) capacity.
+                let claimed = self
+                    .meta
+                    .iter()
+                    .find(|(k, _)| k == "num_votes")
+                    .and_then(|(_, v)| v.trim().parse::<usize>().ok())
+                    .map_or(0, |n| n.min(RESERVE_VOTERS_AT_MOST));
+                let with_points = self
+                    .meta
+                    .iter()
+                    .find(|(k, _)| k == "vote_type")
+                    .and_then(|(_, v)| VoteType::parse(v))
+                    .is_some_and(VoteType::has_points);
+                profile.reserve(claimed, claimed, with_points);
+                self.profile = Some(profile);
+                self.layout = Some(VotesLayout {
                     vote: header.iter().rposition(|c| c == "vote"),
                     points: header.iter().rposition(|c| c == "points"),
-                    text: header
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, c)| *c != "vote" && *c != "points")
-                        .map(|(i, _)| i)
-                        .collect(),
-                    header_len: header.len(),
-                };
-                self.layout = Some(layout);
-                self.profile = Some(Profile::new(header));
+                    voter_id: header.iter().position(|c| c == "voter_id"),
+                    text,
+                    header,
+                });
                 self.votes_header_line = line;
             }
             Section::Meta | Section::None => {}
@@ -444,8 +484,8 @@ impl Reader {
         let Some(layout) = &self.layout else {
             return Ok(());
         };
-        if rows.len() > layout.header_len {
-            return Err(Self::too_many_cells(rows, layout.header_len, "VOTES"));
+        if rows.len() > layout.header.len() {
+            return Err(Self::too_many_cells(rows, layout.header.len(), "VOTES"));
         }
         let Some(vote_col) = layout.vote else {
             return Err(ReadError::new(
@@ -471,12 +511,7 @@ impl Reader {
             (i < rows.len() && !is_none_cell(c)).then_some(c)
         };
         let voter_label = || {
-            let id = layout
-                .text
-                .iter()
-                .zip(self.profile.iter().flat_map(|p| p.text_columns()))
-                .find(|(_, name)| *name == "voter_id")
-                .map_or("", |(&i, _)| py_strip(rows.cell(i)));
+            let id = layout.voter_id.map_or("", |i| py_strip(rows.cell(i)));
             format!("voter {id:?}")
         };
         let vote = present(vote_col);

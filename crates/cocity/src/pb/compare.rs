@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 use cocity_pb::Election;
 use cocity_pb::analysis::{self, Comparison, EjrVerdict, Sat, approx};
 use cocity_pb::chart::{RuleSeries, comparison_chart};
+use cocity_pb::pabulib::VoterCells;
 use cocity_pb::rules::{Completion, CountSpec, Rule};
 
 use super::Failure;
@@ -38,7 +39,7 @@ pub(crate) fn run(args: CompareArgs) -> Result<(), Failure> {
             "--rules needs at least two rules to compare, e.g. --rules greedy,mes".into(),
         ));
     }
-    let election = load::election(&args.file)?;
+    let election = load::election(&args.file, VoterCells::None)?;
     let sat = load::sat(args.sat.as_deref(), &election, &args.file)?;
     let mut outcomes: Vec<(String, Vec<usize>)> = Vec::with_capacity(entries.len());
     for (label, entry) in entries {

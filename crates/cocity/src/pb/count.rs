@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 use cocity_pb::Election;
 use cocity_pb::analysis::{self, approx, exact_decimal};
 use cocity_pb::chart::{ProjectBar, projects_chart};
+use cocity_pb::pabulib::VoterCells;
 use cocity_pb::rules::{self, CountSpec, Outcome};
 
 use super::Failure;
@@ -18,7 +19,13 @@ use super::progress::Bar;
 use super::table::{Align, Table, percent};
 
 pub(crate) fn run(args: CountArgs) -> Result<(), Failure> {
-    let election = load::election(&args.file)?;
+    // Voters are named only in the explained JSON's payments and satisfactions.
+    let cells = if args.explain {
+        VoterCells::IdOnly
+    } else {
+        VoterCells::None
+    };
+    let election = load::election(&args.file, cells)?;
     let rule = load::rule(&args.rule)?;
     let completion = load::completion(&args.completion)?;
     let sat = load::sat(args.sat.as_deref(), &election, &args.file)?;

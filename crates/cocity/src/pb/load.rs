@@ -4,14 +4,15 @@
 use std::path::Path;
 
 use cocity_pb::Election;
-use cocity_pb::pabulib;
+use cocity_pb::pabulib::{self, VoterCells};
 use cocity_pb::rules::{Completion, Rule, Sat};
 
 use super::Failure;
 
-/// Reads a Pabulib file; the error names the file, the line and what was expected.
-pub(crate) fn election(path: &Path) -> Result<Election, Failure> {
-    pabulib::read_path(path).map_err(|e| {
+/// Reads a Pabulib file keeping the voters' `cells` the command uses; the error names the
+/// file, the line and what was expected.
+pub(crate) fn election(path: &Path, cells: VoterCells) -> Result<Election, Failure> {
+    pabulib::read_path_keeping(path, cells).map_err(|e| {
         // Line 0 means the file as a whole (it cannot be opened, or lacks a section).
         if e.line == 0 {
             Failure::Usage(format!("{}: {}", path.display(), e.message))

@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 
 use cocity_pb::Election;
 use cocity_pb::analysis::{self, COST_BUCKET_BOUNDS_PERCENT, Stats, Summary, approx};
+use cocity_pb::pabulib::VoterCells;
 
 use super::Failure;
 use super::cli::StatsArgs;
@@ -15,7 +16,7 @@ use super::load::{self, project_id, project_name};
 use super::table::{Align, Table, percent};
 
 pub(crate) fn run(args: StatsArgs) -> Result<(), Failure> {
-    let election = load::election(&args.file)?;
+    let election = load::election(&args.file, VoterCells::None)?;
     let s = analysis::stats(&election);
     if args.json {
         js::print(&to_json(&election, &s, &args))?;

@@ -89,12 +89,10 @@ pub(super) fn gather(setup: &Setup, st: &mut State, ci: usize, s: &mut Scratch) 
             }
         }
         s.touched.clear();
-        for b in &s.buckets {
-            st.catch_up(b.cls);
-        }
         // Sort by the float value of each amount (which refining the unit does not change),
-        // then repair with exact comparisons: floats can only misorder nearly equal amounts,
-        // so the insertion pass does few swaps.
+        // then repair by insertion: floats can only misorder nearly equal amounts, and only
+        // those pairs are compared exactly. A class is brought to the current unit when it is
+        // compared here or read by `water_fill`; most buckets past the water level never are.
         s.buckets.sort_unstable_by(|a, b| a.key.total_cmp(&b.key));
         for i in 1..s.buckets.len() {
             let mut j = i;
@@ -102,7 +100,13 @@ pub(super) fn gather(setup: &Setup, st: &mut State, ci: usize, s: &mut Scratch) 
                 let (Some(a), Some(b)) = (s.buckets.get(j - 1), s.buckets.get(j)) else {
                     break;
                 };
-                if st.val(a.cls) <= st.val(b.cls) {
+                if frac::surely_below(a.key, b.key) {
+                    break;
+                }
+                let (ca, cb) = (a.cls, b.cls);
+                st.catch_up(ca);
+                st.catch_up(cb);
+                if st.val(ca) <= st.val(cb) {
                     break;
                 }
                 s.buckets.swap(j - 1, j);
@@ -150,7 +154,76 @@ pub(super) fn gather(setup: &Setup, st: &mut State, ci: usize, s: &mut Scratch) 
 /// the supporters' money does not cover the cost.
 ///
 /// `Err` holds the money the supporters hold in all when it does not cover the cost.
+///
+/// Every bucket it reads is brought to the current unit on the way: with `Ok`, the capped
+/// buckets (`..capped`); with `Err`, all of them. Those are the ones the caller may read next.
 pub(super) fn water_fill(
+    setup: &Setup,
+    st: &mut State,
+    ci: usize,
+    buckets: &[Bucket],
+) -> Result<Eval, BigInt> {
+    let uniform = setup.scaled.get(ci).is_some_and(|sc| sc.len() <= 1);
+    if !uniform {
+        return water_fill_weighted(setup, st, ci, buckets);
+    }
+    // Taken out for the loop, which brings classes up to date as it reads them.
+    let Some(cost) = st.cost.get_mut(ci).map(std::mem::take) else {
+        return Err(BigInt::zero());
+    };
+    let filled = water_fill_uniform(setup, st, ci, &cost, buckets);
+    if let Some(slot) = st.cost.get_mut(ci) {
+        *slot = cost;
+    }
+    filled
+}
+
+/// Every supporter weighs the same: the water level is found counting voters, with the stop
+/// test in floats unless too close to call.
+fn water_fill_uniform(
+    setup: &Setup,
+    st: &mut State,
+    ci: usize,
+    cost: &BigInt,
+    buckets: &[Bucket],
+) -> Result<Eval, BigInt> {
+    // The hot loop of every run: no allocation per bucket.
+    let mut rem: u64 = buckets.iter().map(|b| b.count).sum();
+    let mut held = Accum::default();
+    // The float error of `need_f` stays below k·ε·cost, far inside the margin.
+    let cost_f = ratio_to_f64(cost, &st.unit);
+    let mut need_f = cost_f;
+    let mut stop = None;
+    for (k, b) in buckets.iter().enumerate() {
+        st.catch_up(b.cls);
+        let val = st.val(b.cls);
+        let val_f = st.approx.get(b.cls as usize).copied().unwrap_or(f64::NAN);
+        let level_f = val_f * rem as f64;
+        let gap = need_f - level_f;
+        let stops = if gap.abs() > frac::MARGIN * (cost_f + level_f.abs()) {
+            gap < 0.0
+        } else {
+            // Also the path of NaN and ∞: exact.
+            cost - held.sum() <= val * rem
+        };
+        if stops {
+            stop = Some(k);
+            break;
+        }
+        held.add(val, b.count);
+        need_f -= val_f * b.count as f64;
+        rem -= b.count;
+    }
+    let paid = held.take();
+    let Some(k) = stop else {
+        return Err(paid);
+    };
+    level(setup, st, ci, buckets, k, cost - &paid, BigInt::from(rem))
+}
+
+/// Supporters weigh their utilities; `gather` sorted them by exact products, which brought
+/// every class up to date.
+fn water_fill_weighted(
     setup: &Setup,
     st: &State,
     ci: usize,
@@ -159,63 +232,33 @@ pub(super) fn water_fill(
     let (Some(cost), Some(scaled)) = (st.cost.get(ci), setup.scaled.get(ci)) else {
         return Err(BigInt::zero());
     };
-    let uniform = scaled.len() <= 1;
-    let u = |b: &Bucket| weight(scaled, uniform, b.util);
-    let mut paid;
-    let mut stop = None;
-    let mut s;
-    let stop_need;
-    if uniform {
-        // The hot loop of every run: no allocation per bucket.
-        let mut rem: u64 = buckets.iter().map(|b| b.count).sum();
-        let mut held = Accum::default();
-        // The stop test in floats, done exactly only when too close to call: the float error of
-        // `need_f` stays below k·ε·cost, far inside the margin.
-        let cost_f = ratio_to_f64(cost, &st.unit);
-        let mut need_f = cost_f;
-        for (k, b) in buckets.iter().enumerate() {
-            let val = st.val(b.cls);
-            let val_f = st.approx.get(b.cls as usize).copied().unwrap_or(f64::NAN);
-            let level_f = val_f * rem as f64;
-            let gap = need_f - level_f;
-            let stops = if gap.abs() > frac::MARGIN * (cost_f + level_f.abs()) {
-                gap < 0.0
-            } else {
-                // Also the path of NaN and ∞: exact.
-                cost - held.sum() <= val * rem
-            };
-            if stops {
-                stop = Some(k);
-                break;
-            }
-            held.add(val, b.count);
-            need_f -= val_f * b.count as f64;
-            rem -= b.count;
+    let u = |b: &Bucket| weight(scaled, false, b.util);
+    let mut s: BigInt = buckets.iter().map(|b| u(b) * b.count).sum();
+    let mut paid = BigInt::zero();
+    for (k, b) in buckets.iter().enumerate() {
+        let need = cost - &paid;
+        let val = st.val(b.cls);
+        if &need * u(b) <= val * &s {
+            return level(setup, st, ci, buckets, k, need, s);
         }
-        paid = held.take();
-        stop_need = cost - &paid;
-        s = BigInt::from(rem);
-    } else {
-        s = buckets.iter().map(|b| u(b) * b.count).sum();
-        paid = BigInt::zero();
-        for (k, b) in buckets.iter().enumerate() {
-            let need = cost - &paid;
-            let val = st.val(b.cls);
-            if &need * u(b) <= val * &s {
-                stop = Some(k);
-                break;
-            }
-            paid += val * b.count;
-            s -= u(b) * b.count;
-        }
-        stop_need = cost - &paid;
+        paid += val * b.count;
+        s -= u(b) * b.count;
     }
-    let tracking = st.tracking();
-    let Some(k) = stop else {
-        return Err(paid);
-    };
-    let need = stop_need;
-    let need1: BigInt = if tracking {
+    Err(paid)
+}
+
+/// The evaluation when the water stops at bucket `k`: the buckets before it pay all they have,
+/// and `need` is left for the rest, who weigh `s`.
+fn level(
+    setup: &Setup,
+    st: &State,
+    ci: usize,
+    buckets: &[Bucket],
+    k: usize,
+    need: BigInt,
+    s: BigInt,
+) -> Result<Eval, BigInt> {
+    let need1: BigInt = if st.tracking() {
         -slope_sum(st, buckets.get(..k).unwrap_or(&[]))
     } else {
         BigInt::zero()
@@ -253,11 +296,17 @@ pub(super) fn counted_sum<'a>(buckets: &[Bucket], f: impl Fn(u32) -> &'a BigInt)
 /// the level falls. Past the last piece computed the level stays at most its value there.
 pub(super) fn upper_path(
     setup: &Setup,
-    st: &State,
+    st: &mut State,
     ci: usize,
     ev: &Eval,
     buckets: &[Bucket],
 ) -> Vec<Piece> {
+    // The capped buckets are read below; `water_fill` brought them up to date when it found
+    // `ev`, and this makes sure of it.
+    for b in buckets.get(..ev.capped).unwrap_or(&[]) {
+        st.catch_up(b.cls);
+    }
+    let st: &State = st;
     // Each piece costs a pass over the capped buckets here and a comparison per competitor.
     const MAX_PIECES: usize = 8;
     let scaled = setup.scaled.get(ci).map(Vec::as_slice).unwrap_or(&[]);

@@ -16,6 +16,12 @@ pub(crate) const MARGIN: f64 = 1e-9;
 /// A bound of the rounding error of a float product or sum, relative to its terms' size.
 pub(crate) const ROUNDING: f64 = 1e-12;
 
+/// Whether float approximations `a` and `b` (each within a few ulps of its value) show that
+/// the value of `a` is below that of `b`.
+pub(crate) fn surely_below(a: f64, b: f64) -> bool {
+    a.is_normal() && b.is_normal() && b - a > MARGIN * a.abs().max(b.abs())
+}
+
 /// An unreduced positive fraction, compared by cross-multiplication (no gcd on the hot path).
 ///
 /// `approx` is n/d to within a few ulps; comparisons trust it only when the two values are
@@ -53,8 +59,7 @@ impl Frac {
     /// Whether the floats alone show `self` > `o`, so that any value whose float is at least
     /// `self`'s is above `o` too.
     pub(crate) fn surely_above(&self, o: &Frac) -> bool {
-        let (a, b) = (self.approx, o.approx);
-        a.is_normal() && b.is_normal() && a - b > MARGIN * a.abs().max(b.abs())
+        surely_below(o.approx, self.approx)
     }
 
     /// n/d to within a few ulps (∞ or NaN when out of range).

@@ -345,14 +345,14 @@ impl Run {
                 class_val,
                 unit,
             } => {
-                let mut sum = BigInt::zero();
+                let mut sum = Accum::default();
                 for &(g, _, m) in setup.supporters_of(ci) {
                     let cls = group_class.get(g as usize).copied().unwrap_or(0);
                     if let Some(val) = class_val.get(cls as usize) {
-                        sum += val * m;
+                        sum.add(val, m);
                     }
                 }
-                Money::new(sum, unit.clone())
+                Money::new(sum.take(), unit.clone())
             }
             Held::Shares => {
                 let voters = setup.supporters.get(ci).copied().unwrap_or(0);
@@ -439,7 +439,7 @@ pub(crate) fn run(setup: &Setup, sp: &SatProfile, b: &Q, track: Option<&Track>) 
         }
         for &ci in &prefix.cis {
             gather(setup, &mut st, ci, &mut scratch);
-            let Ok(ev) = water_fill(setup, &st, ci, &scratch.buckets) else {
+            let Ok(ev) = water_fill(setup, &mut st, ci, &scratch.buckets) else {
                 // The proof says it is bought: never reached. Count again from nothing if it is.
                 let cold = track.map(|t| Track {
                     enough: t.enough.clone(),
@@ -493,7 +493,7 @@ pub(crate) fn run(setup: &Setup, sp: &SatProfile, b: &Q, track: Option<&Track>) 
                 }
             }
             gather(setup, &mut st, ci, &mut scratch);
-            let ev = match water_fill(setup, &st, ci, &scratch.buckets) {
+            let ev = match water_fill(setup, &mut st, ci, &scratch.buckets) {
                 Ok(ev) => ev,
                 Err(held) => {
                     dead.push(ci);
@@ -530,7 +530,7 @@ pub(crate) fn run(setup: &Setup, sp: &SatProfile, b: &Q, track: Option<&Track>) 
             // earlier ρ is at most the current one); the pick's ρ is bounded above (see
             // `upper_path`).
             gather(setup, &mut st, pick, &mut scratch);
-            let path = upper_path(setup, &st, pick, &ev, &scratch.buckets);
+            let path = upper_path(setup, &mut st, pick, &ev, &scratch.buckets);
             let round = picks.len();
             let zero = BigInt::zero();
             let limit = h.limit().map(Frac::to_f64);
@@ -567,7 +567,7 @@ pub(crate) fn run(setup: &Setup, sp: &SatProfile, b: &Q, track: Option<&Track>) 
                     continue;
                 }
                 gather(setup, &mut st, ci, &mut scratch);
-                match water_fill(setup, &st, ci, &scratch.buckets) {
+                match water_fill(setup, &mut st, ci, &scratch.buckets) {
                     Ok(fresh) => {
                         if let Some(f) = horizon::meeting(&fresh.rho, &fresh.rho1, &path) {
                             h.at(if f.cmp(&t) == Ordering::Less { t } else { f });
