@@ -177,12 +177,11 @@ impl Profile {
 
     /// Makes room for `voters` more voters with `items` ballot entries in all, so that a reader
     /// that knows the count up front does not grow the columns step by step (each step copies
-    /// them and touches new memory).
+    /// them and touches new memory). The text cells, whose size the count does not tell, grow
+    /// as they come.
     pub fn reserve(&mut self, voters: usize, items: usize, with_points: bool) {
         self.lines.reserve(voters);
         self.starts.reserve(voters);
-        self.cell_ends
-            .reserve(voters.saturating_mul(self.extra_count));
         self.items.reserve(items);
         if with_points {
             self.points.reserve(items);

@@ -281,3 +281,38 @@ fn several_sections_and_odd_rows_follow_pabutools() {
     assert_eq!(notices[0].code, "duplicate_meta_key");
     assert_eq!(e.profile.voter(0).unwrap().line(), 12);
 }
+
+#[test]
+fn a_voter_count_in_meta_is_only_a_hint() {
+    // A count far above what the file holds, one that is not a number, and one below it: each
+    // file reads the voters it has, with many text columns as well.
+    let header = format!(
+        "voter_id;vote;{}",
+        (0..300)
+            .map(|i| format!("c{i}"))
+            .collect::<Vec<_>>()
+            .join(";")
+    );
+    for claim in ["1000000000000", "many", "1"] {
+        let text = format!(
+            "META\nkey;value\nnum_votes;{claim}\nbudget;300\nvote_type;cumulative\n\
+             PROJECTS\nproject_id;cost\n1;100\n2;200\nVOTES\nvoter_id;vote;points\n\
+             a;1,2;2,1\nb;2;3\n"
+        );
+        let e = pabulib::read_str(&text).unwrap();
+        assert_eq!(e.profile.len(), 2, "{claim}");
+        assert_eq!(
+            e.profile.voter(1).unwrap().points(),
+            [Points::from_integer(3)]
+        );
+        let wide = format!(
+            "META\nkey;value\nnum_votes;{claim}\nbudget;300\nvote_type;approval\n\
+             PROJECTS\nproject_id;cost\n1;100\nVOTES\n{header}\na;1\n"
+        );
+        let e = pabulib::read_str(&wide).unwrap();
+        assert_eq!(
+            (e.profile.len(), e.profile.text_columns().count()),
+            (1, 301)
+        );
+    }
+}

@@ -13,7 +13,7 @@ use super::error::{Notice, ReadError};
 use super::number::{parse_money, parse_points, py_strip};
 
 /// The most voters a read makes room for from META's `num_votes` before seeing them.
-const RESERVE_VOTERS_AT_MOST: usize = 1 << 20;
+const RESERVE_VOTERS_AT_MOST: usize = 1 << 18;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Section {

@@ -54,8 +54,9 @@ pub(super) struct Scratch {
     pub(super) buckets: Vec<Bucket>,
 }
 
-/// Collects the supporters of `ci` with money left into `s.buckets`, sorted by money / utility
-/// ascending.
+/// Collects the supporters of `ci` with money left into `s.buckets`. With one utility for all
+/// (each bucket a class) they are left in any order, for `water_fill` to sort when it needs the
+/// order, or [`gather_sorted`]; with several, sorted by money / utility ascending.
 pub(super) fn gather(setup: &Setup, st: &mut State, ci: usize, s: &mut Scratch) {
     st.catch_up_cost(ci);
     let supp = setup.supporters_of(ci);
@@ -89,30 +90,6 @@ pub(super) fn gather(setup: &Setup, st: &mut State, ci: usize, s: &mut Scratch) 
             }
         }
         s.touched.clear();
-        // Sort by the float value of each amount (which refining the unit does not change),
-        // then repair by insertion: floats can only misorder nearly equal amounts, and only
-        // those pairs are compared exactly. A class is brought to the current unit when it is
-        // compared here or read by `water_fill`; most buckets past the water level never are.
-        s.buckets.sort_unstable_by(|a, b| a.key.total_cmp(&b.key));
-        for i in 1..s.buckets.len() {
-            let mut j = i;
-            while j > 0 {
-                let (Some(a), Some(b)) = (s.buckets.get(j - 1), s.buckets.get(j)) else {
-                    break;
-                };
-                if frac::surely_below(a.key, b.key) {
-                    break;
-                }
-                let (ca, cb) = (a.cls, b.cls);
-                st.catch_up(ca);
-                st.catch_up(cb);
-                if st.val(ca) <= st.val(cb) {
-                    break;
-                }
-                s.buckets.swap(j - 1, j);
-                j -= 1;
-            }
-        }
     } else {
         s.pairs.clear();
         for &(g, u, m) in supp {
@@ -150,8 +127,43 @@ pub(super) fn gather(setup: &Setup, st: &mut State, ci: usize, s: &mut Scratch) 
     }
 }
 
-/// The least ρ with Σ count·min(money, ρ·util) ≥ cost over the sorted buckets, or `None` if
-/// the supporters' money does not cover the cost.
+/// [`gather`], with the buckets sorted in full whatever the utilities.
+pub(super) fn gather_sorted(setup: &Setup, st: &mut State, ci: usize, s: &mut Scratch) {
+    gather(setup, st, ci, s);
+    if setup.scaled.get(ci).is_none_or(|sc| sc.len() <= 1) {
+        s.buckets.sort_unstable_by(|a, b| a.key.total_cmp(&b.key));
+        repair(st, &mut s.buckets);
+    }
+}
+
+/// Repairs a float-sorted run of buckets by insertion: floats can only misorder nearly equal
+/// amounts, and only those pairs are compared exactly. A class is brought to the current unit
+/// when compared here or read by `water_fill`; most buckets past the water level never are.
+fn repair(st: &mut State, buckets: &mut [Bucket]) {
+    for i in 1..buckets.len() {
+        let mut j = i;
+        while j > 0 {
+            let (Some(a), Some(b)) = (buckets.get(j - 1), buckets.get(j)) else {
+                break;
+            };
+            if frac::surely_below(a.key, b.key) {
+                break;
+            }
+            let (ca, cb) = (a.cls, b.cls);
+            st.catch_up(ca);
+            st.catch_up(cb);
+            if st.val(ca) <= st.val(cb) {
+                break;
+            }
+            buckets.swap(j - 1, j);
+            j -= 1;
+        }
+    }
+}
+
+/// The least ρ with Σ count·min(money, ρ·util) ≥ cost over the buckets of [`gather`], or
+/// `None` if the supporters' money does not cover the cost. One-utility buckets are sorted
+/// here, when the money may cover the cost; those of an affordable candidate are left sorted.
 ///
 /// `Err` holds the money the supporters hold in all when it does not cover the cost.
 ///
@@ -161,7 +173,7 @@ pub(super) fn water_fill(
     setup: &Setup,
     st: &mut State,
     ci: usize,
-    buckets: &[Bucket],
+    buckets: &mut [Bucket],
 ) -> Result<Eval, BigInt> {
     let uniform = setup.scaled.get(ci).is_some_and(|sc| sc.len() <= 1);
     if !uniform {
@@ -185,15 +197,25 @@ fn water_fill_uniform(
     st: &mut State,
     ci: usize,
     cost: &BigInt,
-    buckets: &[Bucket],
+    buckets: &mut [Bucket],
 ) -> Result<Eval, BigInt> {
-    // The hot loop of every run: no allocation per bucket.
     let mut rem: u64 = buckets.iter().map(|b| b.count).sum();
     let mut held = Accum::default();
-    // The float error of `need_f` stays below k·ε·cost, far inside the margin.
     let cost_f = ratio_to_f64(cost, &st.unit);
+    // Money surely short of the cost needs no order: its sum is the answer. A candidate that
+    // its supporters cannot afford is met at every round until it is dropped.
+    let total_f: f64 = buckets.iter().map(|b| b.key * b.count as f64).sum();
+    if cost_f.is_normal() && total_f.is_finite() && cost_f - total_f > frac::MARGIN * cost_f {
+        for b in buckets.iter() {
+            st.catch_up(b.cls);
+            held.add(st.val(b.cls), b.count);
+        }
+        return Err(held.take());
+    }
+    buckets.sort_unstable_by(|a, b| a.key.total_cmp(&b.key));
+    repair(st, buckets);
+    // The float error of `need_f` stays below k·ε·cost, far inside the margin.
     let mut need_f = cost_f;
-    let mut stop = None;
     for (k, b) in buckets.iter().enumerate() {
         st.catch_up(b.cls);
         let val = st.val(b.cls);
@@ -207,18 +229,14 @@ fn water_fill_uniform(
             cost - held.sum() <= val * rem
         };
         if stops {
-            stop = Some(k);
-            break;
+            let paid = held.take();
+            return level(setup, st, ci, buckets, k, cost - &paid, BigInt::from(rem));
         }
         held.add(val, b.count);
         need_f -= val_f * b.count as f64;
         rem -= b.count;
     }
-    let paid = held.take();
-    let Some(k) = stop else {
-        return Err(paid);
-    };
-    level(setup, st, ci, buckets, k, cost - &paid, BigInt::from(rem))
+    Err(held.take())
 }
 
 /// Supporters weigh their utilities; `gather` sorted them by exact products, which brought

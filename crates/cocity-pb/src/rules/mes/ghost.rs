@@ -62,7 +62,7 @@ impl Ghost {
         scratch: &mut Scratch,
     ) -> Result<Option<Ghost>, ()> {
         gather(setup, st, ci, scratch);
-        match water_fill(setup, st, ci, &scratch.buckets) {
+        match water_fill(setup, st, ci, &mut scratch.buckets) {
             Ok(_) => Err(()),
             Err(held) => Ok(Ghost::new(st, ci, &held, &slope_sum(st, &scratch.buckets))),
         }

@@ -33,7 +33,8 @@ use super::Ctx;
 use accum::Accum;
 use disjoint::Shortcut;
 use fill::{
-    Bucket, Eval, Scratch, gather, rho_frac, slope_sum, upper_path, water_fill, weight, zero,
+    Bucket, Eval, Scratch, gather, gather_sorted, rho_frac, slope_sum, upper_path, water_fill,
+    weight, zero,
 };
 use frac::Frac;
 use ghost::{Ghost, Threat, keep_unaffordable};
@@ -439,7 +440,7 @@ pub(crate) fn run(setup: &Setup, sp: &SatProfile, b: &Q, track: Option<&Track>) 
         }
         for &ci in &prefix.cis {
             gather(setup, &mut st, ci, &mut scratch);
-            let Ok(ev) = water_fill(setup, &mut st, ci, &scratch.buckets) else {
+            let Ok(ev) = water_fill(setup, &mut st, ci, &mut scratch.buckets) else {
                 // The proof says it is bought: never reached. Count again from nothing if it is.
                 let cold = track.map(|t| Track {
                     enough: t.enough.clone(),
@@ -493,7 +494,7 @@ pub(crate) fn run(setup: &Setup, sp: &SatProfile, b: &Q, track: Option<&Track>) 
                 }
             }
             gather(setup, &mut st, ci, &mut scratch);
-            let ev = match water_fill(setup, &mut st, ci, &scratch.buckets) {
+            let ev = match water_fill(setup, &mut st, ci, &mut scratch.buckets) {
                 Ok(ev) => ev,
                 Err(held) => {
                     dead.push(ci);
@@ -529,7 +530,7 @@ pub(crate) fn run(setup: &Setup, sp: &SatProfile, b: &Q, track: Option<&Track>) 
             // its ρ, from this round or an earlier one (money only falls within a run, so an
             // earlier ρ is at most the current one); the pick's ρ is bounded above (see
             // `upper_path`).
-            gather(setup, &mut st, pick, &mut scratch);
+            gather_sorted(setup, &mut st, pick, &mut scratch);
             let path = upper_path(setup, &mut st, pick, &ev, &scratch.buckets);
             let round = picks.len();
             let zero = BigInt::zero();
@@ -567,7 +568,7 @@ pub(crate) fn run(setup: &Setup, sp: &SatProfile, b: &Q, track: Option<&Track>) 
                     continue;
                 }
                 gather(setup, &mut st, ci, &mut scratch);
-                match water_fill(setup, &mut st, ci, &scratch.buckets) {
+                match water_fill(setup, &mut st, ci, &mut scratch.buckets) {
                     Ok(fresh) => {
                         if let Some(f) = horizon::meeting(&fresh.rho, &fresh.rho1, &path) {
                             h.at(if f.cmp(&t) == Ordering::Less { t } else { f });
