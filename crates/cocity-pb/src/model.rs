@@ -357,7 +357,7 @@ impl<'a> Voter<'a> {
 }
 
 /// `vote` and `points` are stored as the ballot, not as text.
-fn is_ballot_column(name: &str) -> bool {
+pub(crate) fn is_ballot_column(name: &str) -> bool {
     name == "vote" || name == "points"
 }
 

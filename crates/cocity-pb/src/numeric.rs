@@ -247,10 +247,6 @@ impl Q {
         if n == i128::MIN || den <= 0 {
             return None;
         }
-        // Integers (whole costs, counts) are most values: the gcd loop would take a step per bit.
-        if den == 1 {
-            return Some(Q::Small(n, 1));
-        }
         let g = gcd(n.unsigned_abs(), den.unsigned_abs());
         if g > 1 {
             let g = g as i128;
@@ -268,6 +264,7 @@ fn gcd(mut a: u128, mut b: u128) -> u128 {
     if b == 0 {
         return a;
     }
+    // Integers (whole costs, counts) are most values: the loop would take a step per bit.
     if a == 1 || b == 1 {
         return 1;
     }

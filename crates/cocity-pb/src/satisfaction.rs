@@ -242,9 +242,9 @@ impl SatProfile {
                 }
             }
             ballot.sort_unstable();
-            if utility_per_project {
-                ballot.dedup_by_key(|(p, _)| *p);
-            }
+            // Cost, card and effort ballots may list a project twice (one utility each time);
+            // points and Borda ballots are built without repeats.
+            ballot.dedup_by_key(|(p, _)| *p);
             // Ballots of at most one project (all of them on choose-1 files) are found by
             // index, not by hashing; the same ballot always takes the same path.
             // Points and Borda give a utility per ballot, not per project: those are hashed.

@@ -5,7 +5,9 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::io::BufRead;
 
-use crate::model::{Election, Instance, Money, Points, Profile, Project, VoteType};
+use crate::model::{
+    Election, Instance, Money, Points, Profile, Project, VoteType, is_ballot_column,
+};
 
 use super::VoterCells;
 use super::csv_line::RowReader;
@@ -219,6 +221,17 @@ fn is_none_cell(s: &str) -> bool {
 }
 
 impl Reader {
+    /// Where META key `key` is (its last value is kept there).
+    fn meta_index(&self, key: &str) -> Option<usize> {
+        self.meta.iter().position(|(k, _)| k == key)
+    }
+
+    fn meta_value(&self, key: &str) -> Option<&str> {
+        self.meta_index(key)
+            .and_then(|i| self.meta.get(i))
+            .map(|(_, v)| v.as_str())
+    }
+
     fn start_section<R: BufRead>(
         &mut self,
         section: Section,
@@ -289,32 +302,27 @@ impl Reader {
                     VoterCells::IdOnly => c == "voter_id",
                     VoterCells::None => false,
                 };
-                let is_ballot = |c: &str| c == "vote" || c == "points";
                 let text = header
                     .iter()
                     .enumerate()
-                    .filter(|(_, c)| !is_ballot(c) && kept(c))
+                    .filter(|(_, c)| !is_ballot_column(c) && kept(c))
                     .map(|(i, _)| i)
                     .collect();
                 let columns = header
                     .iter()
-                    .filter(|c| is_ballot(c) || kept(c))
+                    .filter(|c| is_ballot_column(c) || kept(c))
                     .cloned()
                     .collect();
                 let mut profile = Profile::new(columns);
                 // META's own count, trusted only so far: a file that claims more voters than
                 // it holds costs at most this much unused (untouched) capacity.
                 let claimed = self
-                    .meta
-                    .iter()
-                    .find(|(k, _)| k == "num_votes")
-                    .and_then(|(_, v)| v.trim().parse::<usize>().ok())
+                    .meta_value("num_votes")
+                    .and_then(|v| v.parse::<usize>().ok())
                     .map_or(0, |n| n.min(RESERVE_VOTERS_AT_MOST));
                 let with_points = self
-                    .meta
-                    .iter()
-                    .find(|(k, _)| k == "vote_type")
-                    .and_then(|(_, v)| VoteType::parse(v))
+                    .meta_value("vote_type")
+                    .and_then(VoteType::parse)
                     .is_some_and(VoteType::has_points);
                 profile.reserve(claimed, claimed, with_points);
                 self.profile = Some(profile);
@@ -343,7 +351,7 @@ impl Reader {
         }
         let key = py_strip(rows.cell(0));
         let value = py_strip(rows.cell(1));
-        match self.meta.iter().position(|(k, _)| k == key) {
+        match self.meta_index(key) {
             Some(i) => {
                 self.notices.push(Notice {
                     line,
@@ -449,7 +457,7 @@ impl Reader {
         if let Some(t) = self.vote_type {
             return Ok(t);
         }
-        let Some(i) = self.meta.iter().position(|(k, _)| k == "vote_type") else {
+        let Some(i) = self.meta_index("vote_type") else {
             return Err(ReadError::new(
                 rows.row_line(),
                 None,
@@ -693,7 +701,7 @@ impl Reader {
     fn finish(mut self, last_line: u32) -> Result<(Election, Vec<Notice>), ReadError> {
         let vote_type = match self.vote_type {
             Some(t) => t,
-            None => match self.meta.iter().position(|(k, _)| k == "vote_type") {
+            None => match self.meta_index("vote_type") {
                 Some(i) => self.parse_vote_type(i)?,
                 None => {
                     return Err(ReadError::new(
@@ -738,7 +746,7 @@ impl Reader {
     }
 
     fn budget(&self, last_line: u32) -> Result<Money, ReadError> {
-        let Some(i) = self.meta.iter().position(|(k, _)| k == "budget") else {
+        let Some(i) = self.meta_index("budget") else {
             return Err(ReadError::new(
                 last_line,
                 None,

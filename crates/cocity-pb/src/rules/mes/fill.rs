@@ -57,7 +57,7 @@ pub(super) struct Scratch {
 /// Collects the supporters of `ci` with money left into `s.buckets`. With one utility for all
 /// (each bucket a class) they are left in any order, for `water_fill` to sort when it needs the
 /// order, or [`gather_sorted`]; with several, sorted by money / utility ascending.
-pub(super) fn gather(setup: &Setup, st: &mut State, ci: usize, s: &mut Scratch) {
+fn gather(setup: &Setup, st: &mut State, ci: usize, s: &mut Scratch) {
     st.catch_up_cost(ci);
     let supp = setup.supporters_of(ci);
     s.buckets.clear();
@@ -127,13 +127,31 @@ pub(super) fn gather(setup: &Setup, st: &mut State, ci: usize, s: &mut Scratch) 
     }
 }
 
+/// Evaluates candidate `ci` as its supporters' money stands now ([`gather`], then
+/// [`water_fill`]), leaving its supporters in `s.buckets`.
+pub(super) fn evaluate(
+    setup: &Setup,
+    st: &mut State,
+    ci: usize,
+    s: &mut Scratch,
+) -> Result<Eval, BigInt> {
+    gather(setup, st, ci, s);
+    water_fill(setup, st, ci, &mut s.buckets)
+}
+
 /// [`gather`], with the buckets sorted in full whatever the utilities.
 pub(super) fn gather_sorted(setup: &Setup, st: &mut State, ci: usize, s: &mut Scratch) {
     gather(setup, st, ci, s);
     if setup.scaled.get(ci).is_none_or(|sc| sc.len() <= 1) {
-        s.buckets.sort_unstable_by(|a, b| a.key.total_cmp(&b.key));
-        repair(st, &mut s.buckets);
+        sort_by_money(st, &mut s.buckets);
     }
+}
+
+/// Sorts one-utility buckets by their amounts, ascending: by the floats (which refining the
+/// unit does not change), then repaired exactly.
+fn sort_by_money(st: &mut State, buckets: &mut [Bucket]) {
+    buckets.sort_unstable_by(|a, b| a.key.total_cmp(&b.key));
+    repair(st, buckets);
 }
 
 /// Repairs a float-sorted run of buckets by insertion: floats can only misorder nearly equal
@@ -169,7 +187,7 @@ fn repair(st: &mut State, buckets: &mut [Bucket]) {
 ///
 /// Every bucket it reads is brought to the current unit on the way: with `Ok`, the capped
 /// buckets (`..capped`); with `Err`, all of them. Those are the ones the caller may read next.
-pub(super) fn water_fill(
+fn water_fill(
     setup: &Setup,
     st: &mut State,
     ci: usize,
@@ -212,8 +230,7 @@ fn water_fill_uniform(
         }
         return Err(held.take());
     }
-    buckets.sort_unstable_by(|a, b| a.key.total_cmp(&b.key));
-    repair(st, buckets);
+    sort_by_money(st, buckets);
     // The float error of `need_f` stays below k·ε·cost, far inside the margin.
     let mut need_f = cost_f;
     for (k, b) in buckets.iter().enumerate() {

@@ -61,8 +61,7 @@ impl Ghost {
         ci: usize,
         scratch: &mut Scratch,
     ) -> Result<Option<Ghost>, ()> {
-        gather(setup, st, ci, scratch);
-        match water_fill(setup, st, ci, &mut scratch.buckets) {
+        match evaluate(setup, st, ci, scratch) {
             Ok(_) => Err(()),
             Err(held) => Ok(Ghost::new(st, ci, &held, &slope_sum(st, &scratch.buckets))),
         }

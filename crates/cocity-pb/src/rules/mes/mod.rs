@@ -33,8 +33,7 @@ use super::Ctx;
 use accum::Accum;
 use disjoint::Shortcut;
 use fill::{
-    Bucket, Eval, Scratch, gather, gather_sorted, rho_frac, slope_sum, upper_path, water_fill,
-    weight, zero,
+    Bucket, Eval, Scratch, evaluate, gather_sorted, rho_frac, slope_sum, upper_path, weight, zero,
 };
 use frac::Frac;
 use ghost::{Ghost, Threat, keep_unaffordable};
@@ -439,8 +438,7 @@ pub(crate) fn run(setup: &Setup, sp: &SatProfile, b: &Q, track: Option<&Track>) 
             st.stop_tracking();
         }
         for &ci in &prefix.cis {
-            gather(setup, &mut st, ci, &mut scratch);
-            let Ok(ev) = water_fill(setup, &mut st, ci, &mut scratch.buckets) else {
+            let Ok(ev) = evaluate(setup, &mut st, ci, &mut scratch) else {
                 // The proof says it is bought: never reached. Count again from nothing if it is.
                 let cold = track.map(|t| Track {
                     enough: t.enough.clone(),
@@ -493,8 +491,7 @@ pub(crate) fn run(setup: &Setup, sp: &SatProfile, b: &Q, track: Option<&Track>) 
                     continue;
                 }
             }
-            gather(setup, &mut st, ci, &mut scratch);
-            let ev = match water_fill(setup, &mut st, ci, &mut scratch.buckets) {
+            let ev = match evaluate(setup, &mut st, ci, &mut scratch) {
                 Ok(ev) => ev,
                 Err(held) => {
                     dead.push(ci);
@@ -567,8 +564,7 @@ pub(crate) fn run(setup: &Setup, sp: &SatProfile, b: &Q, track: Option<&Track>) 
                     h.at(t);
                     continue;
                 }
-                gather(setup, &mut st, ci, &mut scratch);
-                match water_fill(setup, &mut st, ci, &mut scratch.buckets) {
+                match evaluate(setup, &mut st, ci, &mut scratch) {
                     Ok(fresh) => {
                         if let Some(f) = horizon::meeting(&fresh.rho, &fresh.rho1, &path) {
                             h.at(if f.cmp(&t) == Ordering::Less { t } else { f });
