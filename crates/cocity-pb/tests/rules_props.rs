@@ -402,6 +402,8 @@ proptest! {
                 expect.clear();
             }
             prop_assert_eq!(&a.winners, &expect);
+            supporters_had_what_they_kept(&e, &o)?;
+            supporters_had_what_they_kept(&e, &a)?;
         }
     }
 
@@ -471,6 +473,36 @@ proptest! {
         }
         skipping_matches_every_share(&e)?;
     }
+}
+
+/// What an Equal Shares outcome says the supporters of a project it could not afford still
+/// held is their share minus what they paid for the projects bought (payments replayed per
+/// voter).
+fn supporters_had_what_they_kept(e: &Election, o: &Outcome) -> Result<(), TestCaseError> {
+    let Some(b) = o.final_voter_budget.clone() else {
+        return Ok(());
+    };
+    let mut kept = vec![b; e.profile.len()];
+    for p in o.projects.iter().filter(|p| p.selected) {
+        for (v, paid) in o.payments(e, p.index).unwrap_or_default() {
+            kept[v] -= paid;
+        }
+    }
+    for p in &o.projects {
+        if let cocity_pb::explain::Explanation::MesUnaffordable { supporters_had, .. } =
+            &p.explanation
+        {
+            let held: Money = e
+                .profile
+                .voters()
+                .enumerate()
+                .filter(|(_, v)| v.projects().contains(&(p.index as u32)))
+                .map(|(i, _)| kept[i].clone())
+                .sum();
+            prop_assert_eq!(supporters_had, &held, "project {}", p.index);
+        }
+    }
+    Ok(())
 }
 
 fn skipping_matches_every_share(e: &Election) -> Result<(), TestCaseError> {

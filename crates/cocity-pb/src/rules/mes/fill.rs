@@ -230,6 +230,13 @@ fn water_fill_uniform(
         }
         return Err(held.take());
     }
+    // Most splits are found by selection in floats, then checked exactly; the sorted scan
+    // below settles the rest.
+    if let Some(k) = float_split(buckets, cost_f)
+        && let Some(found) = checked_split(setup, st, ci, cost, buckets, k)
+    {
+        return found;
+    }
     sort_by_money(st, buckets);
     // The float error of `need_f` stays below k·ε·cost, far inside the margin.
     let mut need_f = cost_f;
@@ -254,6 +261,126 @@ fn water_fill_uniform(
         rem -= b.count;
     }
     Err(held.take())
+}
+
+/// Guesses which one-utility buckets pay all they have, by selection on the floats (no sort):
+/// reorders `buckets` so that those come first and returns how many they are. `None` when the
+/// floats are out of range or the selection takes too many rounds.
+///
+/// Each round splits the undecided buckets at a pivot amount p into [< p | = p | > p]. If the
+/// money at level p, Σ count·min(amount, p), reaches the cost, the level is at most p and every
+/// bucket from p up pays the level; otherwise every bucket up to p pays all it has.
+fn float_split(buckets: &mut [Bucket], cost: f64) -> Option<usize> {
+    if !cost.is_finite() || buckets.iter().any(|b| !b.key.is_finite()) {
+        return None;
+    }
+    let (mut lo, mut hi) = (0, buckets.len());
+    // Money of the buckets before `lo`, which pay all they have; voters from `hi` on, who pay
+    // the level.
+    let mut held = 0.0;
+    let mut above = 0u64;
+    // Median-of-three pivots make a bad split rare; this bound makes it harmless.
+    let mut rounds = 2 * (usize::BITS - buckets.len().leading_zeros()) + 8;
+    while lo < hi {
+        rounds = rounds.checked_sub(1)?;
+        let range = buckets.get_mut(lo..hi)?;
+        let p = median_key(range);
+        let (less, equal) = partition3(range, p);
+        let (mut below_money, mut rest) = (0.0, 0u64);
+        for (i, b) in range.iter().enumerate() {
+            if i < less {
+                below_money += b.key * b.count as f64;
+            } else {
+                rest += b.count;
+            }
+        }
+        if held + below_money + p * (rest + above) as f64 >= cost {
+            above += rest;
+            hi = lo + less;
+        } else {
+            held += below_money;
+            for b in range.get(less..less + equal).unwrap_or(&[]) {
+                held += b.key * b.count as f64;
+            }
+            lo += less + equal;
+        }
+    }
+    Some(lo)
+}
+
+/// The median of the first, middle and last keys of a non-empty run of buckets.
+fn median_key(range: &[Bucket]) -> f64 {
+    let key = |i: usize| range.get(i).map_or(0.0, |b| b.key);
+    let (a, b, c) = (
+        key(0),
+        key(range.len() / 2),
+        key(range.len().saturating_sub(1)),
+    );
+    a.max(b).min(a.min(b).max(c))
+}
+
+/// Reorders `range` into keys below `p`, equal to it, above it; returns the first two sizes.
+fn partition3(range: &mut [Bucket], p: f64) -> (usize, usize) {
+    let (mut lt, mut i, mut gt) = (0, 0, range.len());
+    while i < gt {
+        let key = range.get(i).map_or(p, |b| b.key);
+        if key < p {
+            range.swap(lt, i);
+            lt += 1;
+            i += 1;
+        } else if key > p {
+            gt -= 1;
+            range.swap(i, gt);
+        } else {
+            i += 1;
+        }
+    }
+    (lt, gt - lt)
+}
+
+/// Checks exactly that the first `k` one-utility buckets are the ones that pay all they have:
+/// each of them holds less than the level ρ these imply, and each other bucket at least ρ. Such
+/// a split is unique, so it is the sorted scan's. `None` when the guess is wrong; with `Some`,
+/// the capped buckets (with `Err`, all of them) are brought to the current unit.
+fn checked_split(
+    setup: &Setup,
+    st: &mut State,
+    ci: usize,
+    cost: &BigInt,
+    buckets: &[Bucket],
+    k: usize,
+) -> Option<Result<Eval, BigInt>> {
+    let (capped, rest) = (buckets.get(..k)?, buckets.get(k..)?);
+    let mut held = Accum::default();
+    for b in capped {
+        st.catch_up(b.cls);
+        held.add(st.val(b.cls), b.count);
+    }
+    let need = cost - held.sum();
+    let rem: u64 = rest.iter().map(|b| b.count).sum();
+    if !need.is_positive() {
+        return None;
+    }
+    if rem == 0 {
+        // Every supporter paying all it has falls short of the cost.
+        return Some(Err(held.take()));
+    }
+    let level_f = ratio_to_f64(&need, &st.unit) / rem as f64;
+    let rem_big = BigInt::from(rem);
+    for b in capped {
+        if !frac::surely_below(b.key, level_f) && st.val(b.cls) * &rem_big >= need {
+            return None;
+        }
+    }
+    for b in rest {
+        if !frac::surely_below(level_f, b.key) {
+            st.catch_up(b.cls);
+            if st.val(b.cls) * &rem_big < need {
+                return None;
+            }
+        }
+    }
+    Some(level(setup, st, ci, buckets, k, need, rem_big))
 }
 
 /// Supporters weigh their utilities; `gather` sorted them by exact products, which brought
@@ -464,5 +591,153 @@ pub(super) fn rho_frac(
         Some((ud.clone(), unit * s * un))
     } else {
         Some((setup.scale.get(ci)?.clone(), unit * s))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn buckets(amounts: &[(u8, u8)]) -> Vec<Bucket> {
+        amounts
+            .iter()
+            .enumerate()
+            .map(|(i, &(key, count))| Bucket {
+                cls: i as u32 + 1,
+                util: 0,
+                count: u64::from(count) + 1,
+                key: f64::from(key),
+            })
+            .collect()
+    }
+
+    /// The capped buckets by the sorted scan: sorted by amount, the first ones whose amount
+    /// is below what the rest would each pay.
+    fn capped_by_scan(bs: &[Bucket], cost: f64) -> Vec<u32> {
+        let mut sorted: Vec<&Bucket> = bs.iter().collect();
+        sorted.sort_by(|a, b| a.key.total_cmp(&b.key));
+        let mut rem: u64 = bs.iter().map(|b| b.count).sum();
+        let mut need = cost;
+        let mut capped = Vec::new();
+        for b in sorted {
+            if need <= b.key * rem as f64 {
+                break;
+            }
+            need -= b.key * b.count as f64;
+            rem -= b.count;
+            capped.push(b.cls);
+        }
+        capped.sort_unstable();
+        capped
+    }
+
+    proptest! {
+        // Small integer amounts make ties (with the pivot, and with the level) common; every
+        // sum is exact in floats, so the selection must agree with the scan exactly.
+        #[test]
+        fn selection_splits_where_the_sorted_scan_does(
+            amounts in proptest::collection::vec((1u8..12, 0u8..4), 1..40),
+            share in 0.0f64..1.2,
+        ) {
+            let mut bs = buckets(&amounts);
+            let total: f64 = bs.iter().map(|b| b.key * b.count as f64).sum();
+            let cost = (total * share).round().max(1.0);
+            let want = capped_by_scan(&bs, cost);
+            let k = float_split(&mut bs, cost);
+            prop_assert!(k.is_some());
+            let k = k.unwrap_or(0);
+            let mut got: Vec<u32> = bs.iter().take(k).map(|b| b.cls).collect();
+            got.sort_unstable();
+            if cost > total {
+                prop_assert_eq!(k, bs.len());
+            } else {
+                prop_assert_eq!(got, want);
+            }
+        }
+    }
+
+    /// Three voters supporting candidate 0 (cost 10) hold 2F, 4F − 1 and 4F + 1 units of 1/F
+    /// (F = 10³⁰): floats see the last two as equal, and only exact arithmetic shows that the
+    /// water level is 4F + 1, with the first two paying all they have.
+    #[test]
+    fn splits_that_floats_cannot_see_are_settled_exactly() {
+        let text = "META\nkey;value\nbudget;30\nvote_type;approval\nPROJECTS\nproject_id;cost\n\
+                    1;10\n2;10\n3;10\nVOTES\nvoter_id;vote\n1;1\n2;1,2\n3;1,3\n";
+        let Ok(e) = crate::pabulib::read_str(text) else {
+            panic!("the election reads");
+        };
+        let ctx = crate::rules::Ctx::new(&e, crate::satisfaction::Sat::Cost);
+        let setup = Setup::build(&ctx);
+        let f = BigInt::from(10u8).pow(30);
+        let mut st = State::new(&setup, &Money::from_integer(BigInt::one()), 3, None);
+        st.refine(&f);
+        let amounts = [&f * 2u8, &f * 4u8 - 1u8, &f * 4u8 + 1u8];
+        let classes: Vec<u32> = amounts
+            .iter()
+            .map(|v| st.intern(v.clone(), BigInt::zero(), BigInt::zero()))
+            .collect();
+        for (g, &c) in classes.iter().enumerate() {
+            st.move_group(g, c);
+        }
+        let ordered = |st: &State, order: [usize; 3]| -> Vec<Bucket> {
+            order
+                .iter()
+                .filter_map(|&i| classes.get(i))
+                .map(|&cls| Bucket {
+                    cls,
+                    util: 0,
+                    count: 1,
+                    key: st.approx.get(cls as usize).copied().unwrap_or(f64::NAN),
+                })
+                .collect()
+        };
+        let Some(cost) = st.cost.first().cloned() else {
+            panic!("one candidate at least");
+        };
+        st.catch_up_cost(0);
+        let cost = st.cost.first().cloned().unwrap_or(cost);
+        // Wrong guesses are refused: 4F − 1 left to pay the level, or 4F + 1 said to pay all.
+        let wrong = ordered(&st, [0, 1, 2]);
+        assert!(checked_split(&setup, &mut st, 0, &cost, &wrong, 1).is_none());
+        let wrong = ordered(&st, [0, 2, 1]);
+        assert!(checked_split(&setup, &mut st, 0, &cost, &wrong, 2).is_none());
+        // Whatever the order it starts from, the water-filling finds the exact split.
+        for order in [[2, 1, 0], [1, 2, 0], [0, 2, 1]] {
+            let mut bs = ordered(&st, order);
+            let Ok(ev) = water_fill_uniform(&setup, &mut st, 0, &cost, &mut bs) else {
+                panic!("the supporters can afford it");
+            };
+            assert_eq!(ev.capped, 2);
+            assert_eq!(ev.need, &f * 4u8 + 1u8);
+            assert_eq!(ev.s, BigInt::one());
+            let mut capped: Vec<u32> = bs.iter().take(2).map(|b| b.cls).collect();
+            capped.sort_unstable();
+            assert_eq!(capped, classes.get(..2).unwrap_or(&[]).to_vec());
+        }
+    }
+
+    #[test]
+    fn three_way_partition_keeps_every_bucket() {
+        let mut bs = buckets(&[(5, 0), (3, 1), (5, 2), (9, 0), (1, 3), (5, 1)]);
+        let (less, equal) = partition3(&mut bs, 5.0);
+        assert_eq!((less, equal), (2, 3));
+        let keys: Vec<f64> = bs.iter().map(|b| b.key).collect();
+        assert!(keys.iter().take(2).all(|&k| k < 5.0));
+        assert!(keys.iter().skip(2).take(3).all(|&k| k == 5.0));
+        assert_eq!(keys.get(5), Some(&9.0));
+        let mut ids: Vec<u32> = bs.iter().map(|b| b.cls).collect();
+        ids.sort_unstable();
+        assert_eq!(ids, vec![1, 2, 3, 4, 5, 6]);
+    }
+
+    #[test]
+    fn out_of_range_amounts_are_left_to_the_sorted_scan() {
+        let mut bs = buckets(&[(5, 0), (3, 1)]);
+        if let Some(b) = bs.get_mut(1) {
+            b.key = f64::INFINITY;
+        }
+        assert_eq!(float_split(&mut bs, 4.0), None);
+        assert_eq!(float_split(&mut buckets(&[(5, 0)]), f64::NAN), None);
     }
 }

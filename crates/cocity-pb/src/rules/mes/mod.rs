@@ -290,6 +290,8 @@ impl Run {
             held: Held::Classes {
                 group_class: vec![1; n_groups],
                 class_val: vec![BigInt::zero(), b.numer().clone()],
+                class_epoch: vec![0, 0],
+                factors: Vec::new(),
                 unit: b.denom().clone(),
             },
             stable_for: None,
@@ -343,16 +345,29 @@ impl Run {
             Held::Classes {
                 group_class,
                 class_val,
+                class_epoch,
+                factors,
                 unit,
             } => {
-                let mut sum = Accum::default();
+                // Summed by epoch, then each sum is brought to the final unit.
+                let mut by_epoch: Vec<Accum> =
+                    (0..=factors.len()).map(|_| Accum::default()).collect();
                 for &(g, _, m) in setup.supporters_of(ci) {
-                    let cls = group_class.get(g as usize).copied().unwrap_or(0);
-                    if let Some(val) = class_val.get(cls as usize) {
+                    let cls = group_class.get(g as usize).copied().unwrap_or(0) as usize;
+                    let e = class_epoch.get(cls).copied().unwrap_or(0) as usize;
+                    if let (Some(val), Some(sum)) = (class_val.get(cls), by_epoch.get_mut(e)) {
                         sum.add(val, m);
                     }
                 }
-                Money::new(sum.take(), unit.clone())
+                let mut total = BigInt::zero();
+                let mut since = BigInt::one();
+                for (e, sum) in by_epoch.iter_mut().enumerate().rev() {
+                    if let Some(f) = factors.get(e) {
+                        since *= f;
+                    }
+                    total += sum.take() * &since;
+                }
+                Money::new(total, unit.clone())
             }
             Held::Shares => {
                 let voters = setup.supporters.get(ci).copied().unwrap_or(0);
@@ -370,10 +385,14 @@ impl Run {
 
 /// What the voters hold at the end of a run.
 enum Held {
-    /// Each group's budget class, and the classes' amounts in units of 1/`unit`.
+    /// Each group's budget class, and the classes' amounts in units of 1/`unit` after the
+    /// refinements `factors[class_epoch..]` (see [`State`]): most runs' money is never read, so
+    /// it is not brought to the final unit when the run ends.
     Classes {
         group_class: Vec<u32>,
         class_val: Vec<BigInt>,
+        class_epoch: Vec<u32>,
+        factors: Vec<BigInt>,
         unit: BigInt,
     },
     /// A run of the [`disjoint`] shortcut: every voter holds the share, but the supporters of a
@@ -621,7 +640,6 @@ pub(crate) fn run(setup: &Setup, sp: &SatProfile, b: &Q, track: Option<&Track>) 
         }
     }
     let stable_for = horizon.and_then(|h| h.limit().map(Frac::to_q));
-    st.settle();
     Run {
         b: b.clone(),
         picks,
@@ -629,6 +647,8 @@ pub(crate) fn run(setup: &Setup, sp: &SatProfile, b: &Q, track: Option<&Track>) 
         held: Held::Classes {
             group_class: st.group_class,
             class_val: st.val,
+            class_epoch: st.epoch,
+            factors: st.factors,
             unit: st.unit,
         },
         stable_for,

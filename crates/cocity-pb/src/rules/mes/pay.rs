@@ -97,7 +97,6 @@ pub(super) fn pay(setup: &Setup, st: &mut State, ci: usize, ev: &Eval) -> Pick {
         }
     }
     let mut payers = 0;
-    let mut total = Accum::default();
     let mut min_pay: Option<&BigInt> = None;
     let mut max_pay: Option<&BigInt> = None;
     for (_, payment, count, _) in &trans {
@@ -105,7 +104,6 @@ pub(super) fn pay(setup: &Setup, st: &mut State, ci: usize, ev: &Eval) -> Pick {
             continue;
         }
         payers += count;
-        total.add(payment, *count);
         if min_pay.is_none_or(|m| payment < m) {
             min_pay = Some(payment);
         }
@@ -119,7 +117,11 @@ pub(super) fn pay(setup: &Setup, st: &mut State, ci: usize, ev: &Eval) -> Pick {
         payers,
         min_pay: min_pay.cloned().unwrap_or_default(),
         max_pay: max_pay.cloned().unwrap_or_default(),
-        total_pay: total.take(),
+        // ρ is the level at which the payments come to the cost exactly.
+        total_pay: {
+            st.catch_up_cost(ci);
+            st.cost.get(ci).cloned().unwrap_or_default()
+        },
         unit: st.unit.clone(),
     }
 }

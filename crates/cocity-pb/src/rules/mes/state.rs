@@ -29,8 +29,6 @@ pub(super) struct State {
     pub(super) val: Vec<BigInt>,
     /// Each class's amount as a float (val / unit), for sorting.
     pub(super) approx: Vec<f64>,
-    /// Groups in each class; a class with none is dead and never rescaled again.
-    pub(super) refs: Vec<u64>,
     pub(super) group_class: Vec<u32>,
     /// Candidate costs in units of 1/`unit` (of their epoch).
     pub(super) cost: Vec<BigInt>,
@@ -63,7 +61,6 @@ impl State {
             unit,
             val: vec![BigInt::zero()],
             approx: vec![0.0],
-            refs: vec![0],
             group_class: Vec::new(),
             slope: if track.is_some() {
                 vec![BigInt::zero()]
@@ -88,9 +85,6 @@ impl State {
         let unit = st.unit.clone();
         let c = st.intern(start, unit.clone(), unit);
         st.group_class = vec![c; n_groups];
-        if let Some(r) = st.refs.get_mut(c as usize) {
-            *r = n_groups as u64;
-        }
         st
     }
 
@@ -109,7 +103,6 @@ impl State {
         self.approx.push(ratio_to_f64(&v, &self.unit));
         self.val.push(v);
         self.epoch.push(self.factors.len() as u32);
-        self.refs.push(0);
         if !self.slope.is_empty() {
             self.slope_approx.push(ratio_to_f64(&slope, &self.unit));
             self.slope.push(slope);
@@ -203,30 +196,9 @@ impl State {
         }
     }
 
-    /// Brings every class that some group holds to the current unit (at the end of a run).
-    pub(super) fn settle(&mut self) {
-        for c in 0..self.val.len() {
-            if self.refs.get(c).is_some_and(|&r| r > 0) {
-                self.catch_up(c as u32);
-            }
-        }
-    }
-
     pub(super) fn move_group(&mut self, g: usize, to: u32) {
-        let Some(from) = self.group_class.get(g).copied() else {
-            return;
-        };
-        if from == to {
-            return;
-        }
         if let Some(gc) = self.group_class.get_mut(g) {
             *gc = to;
-        }
-        if let Some(r) = self.refs.get_mut(to as usize) {
-            *r += 1;
-        }
-        if let Some(r) = self.refs.get_mut(from as usize) {
-            *r = r.saturating_sub(1);
         }
     }
 }
