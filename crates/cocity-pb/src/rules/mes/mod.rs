@@ -359,13 +359,13 @@ impl Run {
                         sum.add(val, m);
                     }
                 }
+                // Oldest first: each refinement multiplies what was summed before it.
                 let mut total = BigInt::zero();
-                let mut since = BigInt::one();
-                for (e, sum) in by_epoch.iter_mut().enumerate().rev() {
-                    if let Some(f) = factors.get(e) {
-                        since *= f;
+                for (e, sum) in by_epoch.iter_mut().enumerate() {
+                    total += sum.take();
+                    if let Some(f) = factors.get(e).filter(|_| !total.is_zero()) {
+                        total *= f;
                     }
-                    total += sum.take() * &since;
                 }
                 Money::new(total, unit.clone())
             }
