@@ -16,7 +16,7 @@ pub(super) struct Eval {
     pub(super) s: BigInt,
     pub(super) rho1: BigInt,
     pub(super) need1: BigInt,
-    /// How many of the sorted buckets pay all they have.
+    /// How many buckets pay all they have: the first ones in the order the evaluation left.
     pub(super) capped: usize,
 }
 
@@ -55,8 +55,8 @@ pub(super) struct Scratch {
 }
 
 /// Collects the supporters of `ci` with money left into `s.buckets`. With one utility for all
-/// (each bucket a class) they are left in any order, for `water_fill` to sort when it needs the
-/// order, or [`gather_sorted`]; with several, sorted by money / utility ascending.
+/// (each bucket a class) they are left in any order, for `water_fill` to split at the water
+/// level, or [`gather_sorted`]; with several, sorted by money / utility ascending.
 fn gather(setup: &Setup, st: &mut State, ci: usize, s: &mut Scratch) {
     st.catch_up_cost(ci);
     let supp = setup.supporters_of(ci);
@@ -180,8 +180,8 @@ fn repair(st: &mut State, buckets: &mut [Bucket]) {
 }
 
 /// The least ρ with Σ count·min(money, ρ·util) ≥ cost over the buckets of [`gather`], or
-/// `None` if the supporters' money does not cover the cost. One-utility buckets are sorted
-/// here, when the money may cover the cost; those of an affordable candidate are left sorted.
+/// `None` if the supporters' money does not cover the cost. One-utility buckets are reordered
+/// here so that those paying all they have come first (`Eval::capped` of them).
 ///
 /// `Err` holds the money the supporters hold in all when it does not cover the cost.
 ///
