@@ -6,7 +6,7 @@ use super::*;
 /// The state of one run: every group's budget class, and the class amounts as integers over a
 /// common denominator `unit`. Payments only ever subtract, so a common denominator that is
 /// refined (multiplied) when a price needs it keeps every amount exact without a gcd per
-/// operation; amounts are deduplicated so that equal budgets share one class.
+/// operation; within a payment, the groups of one class that pay the same move to one new class.
 ///
 /// Refining is lazy: a class amount (and a cost) is in units of the unit of its *epoch*, the
 /// number of refinements it has seen, and is brought up to date only when a candidate that
@@ -27,7 +27,7 @@ pub(super) struct State {
     /// The epoch of each candidate's `cost`.
     pub(super) cost_epoch: Vec<u32>,
     pub(super) val: Vec<BigInt>,
-    /// Each class's amount as a float (val / unit), for sorting.
+    /// Each class's amount as a float (val / unit), for the water-filling's selection and sort.
     pub(super) approx: Vec<f64>,
     pub(super) group_class: Vec<u32>,
     /// Candidate costs in units of 1/`unit` (of their epoch).
