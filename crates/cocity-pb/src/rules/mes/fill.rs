@@ -692,11 +692,10 @@ mod tests {
                 })
                 .collect()
         };
+        st.catch_up_cost(0);
         let Some(cost) = st.cost.first().cloned() else {
             panic!("one candidate at least");
         };
-        st.catch_up_cost(0);
-        let cost = st.cost.first().cloned().unwrap_or(cost);
         // Wrong guesses are refused: 4F − 1 left to pay the level, or 4F + 1 said to pay all.
         let wrong = ordered(&st, [0, 1, 2]);
         assert!(checked_split(&setup, &mut st, 0, &cost, &wrong, 1).is_none());
